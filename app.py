@@ -1,0 +1,27 @@
+"""Vestibule's Chalice app: creates the app, registers middleware, blueprints and handlers.
+
+Thin on purpose: the work lives in `chalicelib`. The three websocket handlers are registered
+here because Chalice blueprints cannot carry them; each is bound to a module-level name,
+which is what Lambda's handler string (`app.<name>`) resolves.
+"""
+
+from __future__ import annotations
+
+from chalice import Chalice
+
+from chalicelib import error_responses, observability, wiring
+from chalicelib.routes import health, scheduled, websocket
+
+app = Chalice(app_name="vestibule", configure_logs=False)
+app.experimental_feature_flags.update(["WEBSOCKETS"])
+
+wiring.configure(app)
+observability.register(app)
+error_responses.register(app, send_frame=wiring.push_frame)
+
+app.register_blueprint(health.blueprint)
+app.register_blueprint(scheduled.blueprint)
+
+connect = app.on_ws_connect()(websocket.connect)
+message = app.on_ws_message()(websocket.message)
+disconnect = app.on_ws_disconnect()(websocket.disconnect)

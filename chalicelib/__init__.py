@@ -1,0 +1,1 @@
+"""Everything the Vestibule Lambdas run: Chalice packages this folder with app.py."""

@@ -1,0 +1,1 @@
+"""Chalice blueprints: thin request/response code that calls into chalicelib's modules."""

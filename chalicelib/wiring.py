@@ -1,0 +1,84 @@
+"""Builds the app's collaborators once, from the settings: the only factory of real objects.
+
+`configure(app)` runs at import of `app.py` (a Lambda cold start): it reads the settings,
+binds the models to the stage's tables, gives `app.websocket_api` its session, and builds
+the services that routes reach through `services()`. Tests call `configure` again with
+their own settings and clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalice import Chalice
+
+from chalicelib import heartbeat
+from chalicelib.clock import Clock, SystemClock
+from chalicelib.config import Settings
+from chalicelib.connections import ConnectionRegistry
+from chalicelib.management_api import ManagementApiSession
+from chalicelib.push import Pusher, WebsocketSender
+from chalicelib.tables import bind_models
+from chalicelib.tickets import TicketBook
+from chalicelib.ws_dispatch import MessageRouter
+
+
+@dataclass(frozen=True, kw_only=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    tickets: TicketBook
+    connections: ConnectionRegistry
+    pusher: Pusher
+    router: MessageRouter
+
+
+_services: Services | None = None
+
+
+def configure(
+    app: Chalice,
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    websocket_sender: WebsocketSender | None = None,
+) -> Services:
+    """Build the services; tests pass a clock and a fake in place of `app.websocket_api`."""
+    global _services
+    settings = settings or Settings.from_environ()
+    clock = clock or SystemClock()
+    bind_models(settings)
+    websocket_api = app.websocket_api
+    websocket_api.session = ManagementApiSession(
+        endpoint_override=settings.websocket_management_endpoint, region_name=settings.region
+    )
+    if settings.websocket_api_id:
+        websocket_api.configure_from_api_id(settings.websocket_api_id, settings.websocket_stage)
+    connections = ConnectionRegistry(clock=clock)
+    _services = Services(
+        settings=settings,
+        clock=clock,
+        tickets=TicketBook(clock=clock),
+        connections=connections,
+        pusher=Pusher(websocket_api=websocket_sender or websocket_api, registry=connections),
+        router=build_router(),
+    )
+    return _services
+
+
+def services() -> Services:
+    if _services is None:
+        raise RuntimeError("wiring.configure(app) has not run")
+    return _services
+
+
+def build_router() -> MessageRouter:
+    router = MessageRouter()
+    heartbeat.register(router)
+    return router
+
+
+def push_frame(connection_id: str, frame: dict[str, Any]) -> bool:
+    """Send one frame to a connection with the configured pusher."""
+    return services().pusher.push(connection_id, frame)

@@ -1,0 +1,1 @@
+"""Vestibule test suite: unit, functional (moto), e2e (local stack, browser), infra."""

@@ -1,0 +1,1 @@
+"""Vestibule's e2e tests."""

@@ -1,0 +1,1 @@
+"""Vestibule's unit tests."""
