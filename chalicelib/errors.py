@@ -18,14 +18,20 @@ stable machine-readable `code`; clients branch on `code`, never on message text.
         └── RateLimited (429, rate_limited)    carries `retry_after` seconds
 
 Messages never contain personal data: they name fields and limits, not values.
+
+The base derives from Chalice's `ChaliceUnhandledError`: Chalice turns any other exception
+raised in a route into its own 500 before middleware sees it, but re-raises this one so the
+mapping middleware can answer with the error's own status and body.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from chalice.app import ChaliceUnhandledError
 
-class VestibuleError(Exception):
+
+class VestibuleError(ChaliceUnhandledError):
     """Base of every error the app raises on purpose."""
 
     status_code: ClassVar[int] = 500

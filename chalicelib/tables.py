@@ -1,13 +1,16 @@
-"""Binds the PynamoDB models to a stage's tables and creates them from the models.
+"""Binds the PynamoDB models to a stage's tables, creates them, and describes them.
 
 `bind_models` gives every model its stage-prefixed table name and region; it runs once in
 the app's wiring and in each test's setup. `create_tables` is how the local stack and the
-tests create the tables: from the models, with their indexes and TTL, nothing written twice.
+tests create the tables. `table_definitions` is what the infrastructure code reads to
+declare the same tables: keys, indexes and TTL come from the models, never written twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from pynamodb.models import Model
 
@@ -34,6 +37,64 @@ def create_tables(models: Iterable[type[Model]] = TABLE_MODELS) -> list[str]:
             created.append(model.Meta.table_name)
         model.update_ttl(ignore_update_ttl_errors=False)
     return created
+
+
+@dataclass(frozen=True)
+class KeySchema:
+    partition_key: tuple[str, str]  # (attribute name, DynamoDB type "S" | "N" | "B")
+    sort_key: tuple[str, str] | None
+
+
+@dataclass(frozen=True)
+class IndexDefinition:
+    name: str
+    keys: KeySchema
+    projection: str  # "ALL" | "KEYS_ONLY" | "INCLUDE"
+    non_key_attributes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableDefinition:
+    base_name: str
+    keys: KeySchema
+    indexes: tuple[IndexDefinition, ...]
+    ttl_attribute: str | None
+
+
+def table_definitions(models: Iterable[type[Model]] = TABLE_MODELS) -> list[TableDefinition]:
+    """Each table as the models declare it, independent of stage and of any AWS call."""
+    definitions = []
+    for model in models:
+        schema: dict[str, Any] = dict(model._get_schema())
+        types = {d["AttributeName"]: d["AttributeType"] for d in schema["attribute_definitions"]}
+        ttl = model._ttl_attribute()  # type: ignore[no-untyped-call]
+        definitions.append(
+            TableDefinition(
+                base_name=_BASE_NAMES[model],
+                keys=parse_key_schema(schema["key_schema"], types),
+                indexes=tuple(
+                    IndexDefinition(
+                        name=index["index_name"],
+                        keys=parse_key_schema(index["key_schema"], types),
+                        projection=index["projection"]["ProjectionType"],
+                        non_key_attributes=tuple(index["projection"].get("NonKeyAttributes", ())),
+                    )
+                    for index in schema["global_secondary_indexes"]
+                ),
+                ttl_attribute=ttl.attr_name if ttl is not None else None,
+            )
+        )
+    return definitions
+
+
+def parse_key_schema(elements: list[dict[str, Any]], types: dict[str, str]) -> KeySchema:
+    """A DynamoDB `KeySchema` list plus attribute types, as a `KeySchema`."""
+    by_role = {element["KeyType"]: element["AttributeName"] for element in elements}
+    sort_key = by_role.get("RANGE")
+    return KeySchema(
+        partition_key=(by_role["HASH"], types[by_role["HASH"]]),
+        sort_key=(sort_key, types[sort_key]) if sort_key else None,
+    )
 
 
 def _with_subclasses(model: type[Model]) -> Iterator[type[Model]]:

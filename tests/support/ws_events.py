@@ -25,9 +25,7 @@ def _event(route_key: str, event_type: str, connection_id: str, **extra: Any) ->
 
 
 def connect_event(connection_id: str, query: dict[str, str] | None = None) -> dict[str, Any]:
-    return _event(
-        "$connect", "CONNECT", connection_id, queryStringParameters=query, headers={}
-    )
+    return _event("$connect", "CONNECT", connection_id, queryStringParameters=query, headers={})
 
 
 def message_event(connection_id: str, body: str) -> dict[str, Any]:

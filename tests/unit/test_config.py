@@ -64,7 +64,11 @@ def test_blank_values_count_as_missing() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "problem"),
-    [("thirty", "must be a whole number"), ("0", "must be at least 1"), ("-5", "must be at least 1")],
+    [
+        ("thirty", "must be a whole number"),
+        ("0", "must be at least 1"),
+        ("-5", "must be at least 1"),
+    ],
 )
 def test_bad_retention_is_refused_with_the_reason(raw: str, problem: str) -> None:
     with pytest.raises(ConfigError, match=f"VESTIBULE_RETENTION_DAYS {problem}"):

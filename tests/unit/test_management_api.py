@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from chalicelib.management_api import ManagementApiSession
 from chalicelib.principals import Principal
-
-import pytest
 
 
 def test_override_replaces_chalices_https_endpoint() -> None:
@@ -26,7 +26,9 @@ def test_without_override_chalices_endpoint_is_used() -> None:
 
 
 def test_other_services_are_untouched() -> None:
-    session = ManagementApiSession(endpoint_override="http://127.0.0.1:1/ws", region_name="eu-west-1")
+    session = ManagementApiSession(
+        endpoint_override="http://127.0.0.1:1/ws", region_name="eu-west-1"
+    )
     assert "127.0.0.1" not in session.client("dynamodb").meta.endpoint_url
 
 

@@ -1,0 +1,170 @@
+"""The tables come from the models and serve each access pattern with one request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+from pynamodb.attributes import TTLAttribute
+
+from chalicelib import consultation_queries as queries
+from chalicelib.config import Settings
+from chalicelib.errors import NotFound
+from chalicelib.models import (
+    MAX_PARTICIPANTS,
+    RECENT_CHAT_MESSAGES,
+    TABLE_MODELS,
+    Clinic,
+    Connection,
+    ConsultationItem,
+    Participant,
+    due_day_key,
+)
+from chalicelib.tables import create_tables
+from tests.conftest import START
+from tests.support import builders
+
+#: Models that hold no personal data and so need no retention TTL.
+NO_PERSONAL_DATA = {Clinic}
+
+
+@pytest.fixture
+def dynamodb_calls(tables: None) -> Iterator[list[str]]:
+    """Names of the DynamoDB operations made through the models from now on."""
+    calls: list[str] = []
+    clients = {model._get_connection().connection.client for model in TABLE_MODELS}
+
+    def record(model: Any, **_: Any) -> None:
+        calls.append(model.name)
+
+    for client in clients:
+        client.meta.events.register("before-call.dynamodb", record)
+    yield calls
+    for client in clients:
+        client.meta.events.unregister("before-call.dynamodb", record)
+
+
+def test_every_table_is_created_from_the_models_with_its_ttl(
+    tables: None, settings: Settings
+) -> None:
+    dynamodb = boto3.client("dynamodb")
+    names = set(dynamodb.list_tables()["TableNames"])
+    for model in TABLE_MODELS:
+        assert model.Meta.table_name in names
+        assert model.Meta.table_name.startswith(settings.table_prefix)
+        ttl = dynamodb.describe_time_to_live(TableName=model.Meta.table_name)
+        expected = "DISABLED" if model in NO_PERSONAL_DATA else "ENABLED"
+        assert ttl["TimeToLiveDescription"]["TimeToLiveStatus"] == expected
+    assert create_tables() == []  # a second run creates nothing
+
+
+def test_every_model_with_personal_data_has_a_ttl_attribute() -> None:
+    for model in TABLE_MODELS:
+        ttl_attributes = [
+            name
+            for name, attribute in model.get_attributes().items()
+            if isinstance(attribute, TTLAttribute)
+        ]
+        assert ttl_attributes == ([] if model in NO_PERSONAL_DATA else ["expires_at"]), model
+
+
+def test_waiting_room_loads_in_one_query(dynamodb_calls: list[str]) -> None:
+    builders.consultation("c1", clinic_id="k1", starts_at=START).save()
+    for number in range(RECENT_CHAT_MESSAGES + 10):
+        builders.chat("c1", number, START + timedelta(seconds=number)).save()
+    for participant_id in ("p1", "p2", "p3", "p4"):
+        builders.participant("c1", participant_id).save()
+    builders.assignment("c1", "d1", clinic_id="k1", starts_at=START).save()
+    builders.consultation("other", clinic_id="k1", starts_at=START).save()
+    dynamodb_calls.clear()
+
+    room = queries.load_waiting_room("c1")
+
+    assert dynamodb_calls == ["Query"]
+    assert room.consultation.consultation_id == "c1"
+    assert [p.participant_id for p in room.participants] == ["p1", "p2", "p3", "p4"]
+    assert len(room.participants) == MAX_PARTICIPANTS
+    texts = [message.text for message in room.recent_chat]
+    assert len(texts) == RECENT_CHAT_MESSAGES
+    assert texts[0] == "message 10" and texts[-1] == f"message {RECENT_CHAT_MESSAGES + 9}"
+
+
+def test_waiting_room_of_unknown_consultation_is_not_found(tables: None) -> None:
+    builders.participant("ghost", "p1").save()
+    with pytest.raises(NotFound):
+        queries.load_waiting_room("ghost")
+
+
+def test_clinic_day_is_one_query_in_start_order(dynamodb_calls: list[str]) -> None:
+    builders.consultation("late", clinic_id="k1", starts_at=START + timedelta(hours=3)).save()
+    builders.consultation("early", clinic_id="k1", starts_at=START).save()
+    builders.consultation("tomorrow", clinic_id="k1", starts_at=START + timedelta(days=1)).save()
+    builders.consultation("elsewhere", clinic_id="k2", starts_at=START).save()
+    dynamodb_calls.clear()
+
+    day = queries.clinic_day("k1", START.date())
+
+    assert dynamodb_calls == ["Query"]
+    assert [c.consultation_id for c in day] == ["early", "late"]
+
+
+def test_clinician_day_lists_only_that_clinicians_assignments(
+    dynamodb_calls: list[str],
+) -> None:
+    builders.assignment("c2", "d1", clinic_id="k1", starts_at=START + timedelta(hours=1)).save()
+    builders.assignment("c1", "d1", clinic_id="k1", starts_at=START).save()
+    builders.assignment("c1", "d2", clinic_id="k1", starts_at=START).save()
+    dynamodb_calls.clear()
+
+    day = queries.clinician_day("d1", START.date())
+
+    assert dynamodb_calls == ["Query"]
+    assert [(a.consultation_id, a.clinician_id) for a in day] == [("c1", "d1"), ("c2", "d1")]
+
+
+def test_due_work_is_found_in_the_sparse_index_without_a_scan(
+    dynamodb_calls: list[str],
+) -> None:
+    due = builders.participant("c1", "p1")
+    due.due_at, due.due_day = START - timedelta(minutes=1), due_day_key(START)
+    due.save()
+    later = builders.participant("c1", "p2")
+    later.due_at, later.due_day = START + timedelta(minutes=5), due_day_key(START)
+    later.save()
+    overnight = builders.participant("c2", "p1")
+    overnight.due_at = START - timedelta(hours=9)  # yesterday, UTC
+    overnight.due_day = due_day_key(overnight.due_at)
+    overnight.save()
+    builders.participant("c3", "p1").save()  # nothing scheduled: not in the index
+    dynamodb_calls.clear()
+
+    keys = queries.due_work(START)
+
+    assert "Scan" not in dynamodb_calls and set(dynamodb_calls) == {"Query"}
+    assert sorted(keys) == sorted(
+        [
+            (ConsultationItem.partition("c1"), Participant.sort_key("p1")),
+            (ConsultationItem.partition("c2"), Participant.sort_key("p1")),
+        ]
+    )
+
+
+def test_a_connection_is_found_with_one_get_item(dynamodb_calls: list[str]) -> None:
+    Connection(
+        connection_id="abc=",
+        principal_kind="participant",
+        principal_id="p1",
+        clinic_id="k1",
+        consultation_id="c1",
+        connected_at=START,
+        expires_at=START + timedelta(hours=2),
+    ).save()
+    dynamodb_calls.clear()
+
+    found = Connection.get("abc=")
+
+    assert dynamodb_calls == ["GetItem"]
+    assert (found.principal_id, found.consultation_id) == ("p1", "c1")
