@@ -15,7 +15,7 @@ from chalicelib.routes import health, scheduled, websocket
 app = Chalice(app_name="vestibule", configure_logs=False)
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 
-wiring.configure(app)
+wiring.install(app)
 observability.register(app)
 error_responses.register(app, send_frame=wiring.push_frame)
 

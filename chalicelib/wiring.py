@@ -1,13 +1,16 @@
 """Builds the app's collaborators once, from the settings: the only factory of real objects.
 
-`configure(app)` runs at import of `app.py` (a Lambda cold start): it reads the settings,
-binds the models to the stage's tables, gives `app.websocket_api` its session, and builds
-the services that routes reach through `services()`. Tests call `configure` again with
-their own settings and clock.
+`app.py` calls `install(app)`, which reads nothing: tools such as `chalice package` and the
+CDK synth import `app.py` without the Lambda's environment. The first `services()` call (the
+first invocation after a cold start) runs `configure`: it reads the settings once, binds the
+models to the stage's tables, gives `app.websocket_api` its session, and builds the
+services that handlers reach through `services()`. Tests call `configure` with their own
+settings, clock and websocket sender.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +37,15 @@ class Services:
     router: MessageRouter
 
 
+_app: Chalice | None = None
 _services: Services | None = None
+_first_use = threading.Lock()  # the local stack serves requests from several threads
+
+
+def install(app: Chalice) -> None:
+    """Remember the app; its services are built on first use, from the environment."""
+    global _app, _services
+    _app, _services = app, None
 
 
 def configure(
@@ -45,7 +56,8 @@ def configure(
     websocket_sender: WebsocketSender | None = None,
 ) -> Services:
     """Build the services; tests pass a clock and a fake in place of `app.websocket_api`."""
-    global _services
+    global _app, _services
+    _app = app
     settings = settings or Settings.from_environ()
     clock = clock or SystemClock()
     bind_models(settings)
@@ -68,9 +80,14 @@ def configure(
 
 
 def services() -> Services:
-    if _services is None:
-        raise RuntimeError("wiring.configure(app) has not run")
-    return _services
+    if _services is not None:
+        return _services
+    with _first_use:
+        if _services is not None:
+            return _services
+        if _app is None:
+            raise RuntimeError("wiring.install(app) has not run")
+        return configure(_app)
 
 
 def build_router() -> MessageRouter:
