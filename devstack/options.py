@@ -1,0 +1,117 @@
+"""The command-line options of the local stack and the addresses they lead to.
+
+The supervisor and the app host read the same options, so one parser serves both; the
+supervisor hands its parsed options to the app host with `to_argv`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+#: The route of the websocket gateway; the Management API emulation lives under it.
+WS_PATH = "/ws"
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    moto_port: int = 4566
+    api_port: int = 8001
+    sweep_interval: float = 60.0
+    ws_idle_timeout: float = 600.0
+
+    @property
+    def front_url(self) -> str:
+        """Web UI, `/api/*`, websockets and developer pages: one origin, like CloudFront."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def status_url(self) -> str:
+        return f"{self.front_url}/dev/"
+
+    @property
+    def outbox_url(self) -> str:
+        return f"{self.front_url}/dev/outbox"
+
+    @property
+    def websocket_url(self) -> str:
+        return f"ws://{self.host}:{self.port}{WS_PATH}"
+
+    @property
+    def management_endpoint(self) -> str:
+        """Where `apigatewaymanagementapi` is reached; botocore appends `/@connections/{id}`."""
+        return f"{self.front_url}{WS_PATH}"
+
+    @property
+    def api_url(self) -> str:
+        """Chalice's local REST server itself, behind the front server's `/api/*`."""
+        return f"http://{self.host}:{self.api_port}"
+
+    @property
+    def moto_url(self) -> str:
+        return f"http://{self.host}:{self.moto_port}"
+
+
+def parse(argv: Sequence[str] | None = None, *, prog: str = "python -m devstack") -> StackOptions:
+    defaults = StackOptions()
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Run all of Vestibule on this machine, with moto as the AWS.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--host", default=defaults.host, help="address to bind every server to")
+    parser.add_argument(
+        "--port", type=_port, default=defaults.port, help="front server: web UI, /api, /ws, /dev"
+    )
+    parser.add_argument(
+        "--moto-port", type=_port, default=defaults.moto_port, help="moto server (the AWS)"
+    )
+    parser.add_argument(
+        "--api-port", type=_port, default=defaults.api_port, help="Chalice's local REST server"
+    )
+    parser.add_argument(
+        "--sweep-interval",
+        type=_seconds,
+        default=defaults.sweep_interval,
+        help="seconds between two runs of the scheduled sweeper (AWS: 60)",
+    )
+    parser.add_argument(
+        "--ws-idle-timeout",
+        type=_seconds,
+        default=defaults.ws_idle_timeout,
+        help="seconds after which an idle websocket is closed (API Gateway: 600)",
+    )
+    args = parser.parse_args(argv)
+    options = StackOptions(**vars(args))
+    ports = (options.port, options.moto_port, options.api_port)
+    if len(set(ports)) != len(ports):
+        parser.error("--port, --moto-port and --api-port must differ")
+    return options
+
+
+def to_argv(options: StackOptions) -> list[str]:
+    return [
+        f"--host={options.host}",
+        f"--port={options.port}",
+        f"--moto-port={options.moto_port}",
+        f"--api-port={options.api_port}",
+        f"--sweep-interval={options.sweep_interval}",
+        f"--ws-idle-timeout={options.ws_idle_timeout}",
+    ]
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"{value} is not a TCP port")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return value

@@ -1,0 +1,38 @@
+"""Fixtures of the end-to-end suite: one real local stack for the suite, and the app.
+
+The stack is `python -m devstack` on free ports with a 1-second sweeper; the fixture waits
+until `/dev/status.json` reports every component healthy and, at the end, stops it with
+Ctrl-C and checks that it exited 0 and left no process behind. `stack_app` is the app
+imported into the test process with the stack's environment, so tests can issue tickets,
+read the tables and push through `app.websocket_api` exactly as a Lambda would.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from chalice import Chalice
+
+from tests.e2e import local_stack
+from tests.e2e.local_stack import RunningStack
+
+
+@pytest.fixture(scope="package")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    running = local_stack.start(tmp_path_factory.mktemp("stack"), sweep_interval=1.0)
+    yield running
+    local_stack.stop(running)
+
+
+@pytest.fixture
+def stack_app(stack: RunningStack) -> Iterator[Chalice]:
+    """Per test, so the stack's environment never leaks into other suites."""
+    with local_stack.app_for(stack) as app:
+        yield app
+
+
+@pytest.fixture
+def consultation_id() -> str:
+    return f"e2e-{uuid.uuid4().hex[:12]}"
