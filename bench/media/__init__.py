@@ -1,0 +1,1 @@
+"""The media worker benchmark: forwarding against aiortc's transcoding relay (see README)."""

@@ -1,0 +1,186 @@
+"""One browser's peer connection with the worker, prepared for forwarding from its offer.
+
+`WorkerPeer.answer()` reads the offer's layout (see `signaling`), creates one transceiver
+per media section in the offer's order *before* applying the offer (aiortc matches them
+in order and negotiates codecs with their preferences then; preferences set afterwards are
+ignored), and installs the hooks on each:
+
+- own media (the browser sends): a pass-through receiver feeding a `Publication`;
+- slots (the browser receives): a sender reading a `SubscriberTrack`, with a packetizer
+  instead of an encoder and the subscriber's PLI/REMB reported to the forwarding layer;
+- in loop-back mode (the device check's echo) the own sections also send, and each own
+  `SubscriberTrack` is attached to the peer's own `Publication`.
+
+Every transceiver gets the room's codec preferences (`codecs`), so both legs of every
+forwarded stream use the same codec. The peer connection always gets the ICE servers it is
+given (an empty list means host candidates only, never aiortc's public default).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aiortc import (
+    InvalidStateError,
+    RTCBundlePolicy,
+    RTCConfiguration,
+    RTCIceCandidate,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
+
+from media_worker import aiortc_hooks
+from media_worker.codecs import VideoCodec, codec_preferences, mime_type
+from media_worker.errors import BadCandidate, BadOffer
+from media_worker.forwarding import Publication, SubscriberTrack
+from media_worker.signaling import MediaSection, parse_offer
+
+logger = logging.getLogger(__name__)
+
+#: A peer connection not connected this many seconds after the answer is given up.
+CONNECT_TIMEOUT = 30.0
+
+
+@dataclass
+class WorkerPeer:
+    """A worker-side peer connection with its publications and slots."""
+
+    pc: RTCPeerConnection
+    publications: dict[str, Publication] = field(default_factory=dict)
+    slots: list[dict[str, SubscriberTrack]] = field(default_factory=list)
+    own_tracks: dict[str, SubscriberTrack] = field(default_factory=dict)
+    own_transceivers: dict[str, RTCRtpTransceiver] = field(default_factory=dict)
+    inbound: dict[str, aiortc_hooks.PassThroughReceiver] = field(default_factory=dict)
+
+    @classmethod
+    async def answer(
+        cls,
+        offer_sdp: str,
+        *,
+        ice_servers: list[RTCIceServer],
+        video_codec: VideoCodec,
+        max_slots: int,
+        loopback: bool = False,
+        on_ended: Callable[[WorkerPeer], None] | None = None,
+        connect_timeout: float = CONNECT_TIMEOUT,
+    ) -> tuple[WorkerPeer, str]:
+        """Build a peer from a browser's offer; return it with the answer SDP."""
+        layout = parse_offer(offer_sdp, max_slots=max_slots)
+        if loopback and not any(s.direction == "sendrecv" for s in layout.sections if s.is_own):
+            raise BadOffer("an echo offer must both send and receive its own media")
+        pc = RTCPeerConnection(
+            RTCConfiguration(iceServers=list(ice_servers), bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        )
+        peer = cls(pc)
+        try:
+            for section in layout.sections:
+                if section.kind in ("audio", "video"):
+                    peer._prepare(section, video_codec, loopback)
+            await _apply_offer(pc, offer_sdp)
+            peer._start_publications(loopback)
+        except BaseException:
+            await peer.close()
+            raise
+        if on_ended is not None:
+            peer._watch(on_ended, connect_timeout)
+        return peer, pc.localDescription.sdp
+
+    async def add_ice_candidate(self, candidate: RTCIceCandidate | None) -> None:
+        try:
+            await self.pc.addIceCandidate(candidate)
+        except (ValueError, InvalidStateError) as exc:
+            raise BadCandidate("the candidate does not match the offer") from exc
+
+    def slot(self, index: int) -> dict[str, SubscriberTrack]:
+        """The subscriber tracks of slot `index` (empty if the browser offered fewer)."""
+        return self.slots[index] if index < len(self.slots) else {}
+
+    async def close(self) -> None:
+        for publication in self.publications.values():
+            await publication.close()
+        for tracks in [*self.slots, self.own_tracks]:
+            for track in tracks.values():
+                track.stop()
+        await self.pc.close()
+
+    def _prepare(self, section: MediaSection, video_codec: VideoCodec, loopback: bool) -> None:
+        kind, mime = section.kind, mime_type(section.kind, video_codec)
+        sends = section.is_slot or (loopback and section.direction == "sendrecv")
+        receives = section.is_own
+        direction = {
+            (True, True): "sendrecv",
+            (True, False): "sendonly",
+            (False, True): "recvonly",
+            (False, False): "inactive",
+        }[(sends, receives)]
+        transceiver = self.pc.addTransceiver(kind, direction=direction)
+        transceiver.setCodecPreferences(codec_preferences(kind, video_codec))
+        if receives:
+            inbound = aiortc_hooks.install_pass_through(transceiver.receiver, mime)
+            self.inbound[kind] = inbound
+            self.own_transceivers[kind] = transceiver
+            self.publications[kind] = Publication(kind, aiortc_hooks.UpstreamFeedback(inbound))
+        if sends:
+            track = SubscriberTrack(kind)
+            transceiver.sender.replaceTrack(track)
+            aiortc_hooks.install_packetizer(transceiver.sender, mime)
+            aiortc_hooks.intercept_feedback(
+                transceiver.sender,
+                on_keyframe_request=track.on_keyframe_request,
+                on_remb=track.on_remb,
+            )
+            if section.is_slot:
+                index = sum(1 for slot in self.slots if kind in slot)
+                if index == len(self.slots):
+                    self.slots.append({})
+                self.slots[index][kind] = track
+            else:
+                self.own_tracks[kind] = track
+
+    def _start_publications(self, loopback: bool) -> None:
+        for kind, transceiver in self.own_transceivers.items():
+            track = transceiver.receiver.track
+            if track is None:
+                continue
+            self.publications[kind].start(track)
+            if loopback and kind in self.own_tracks:
+                self.own_tracks[kind].attach(self.publications[kind])
+
+    def _watch(self, on_ended: Callable[[WorkerPeer], None], connect_timeout: float) -> None:
+        """Report the end of the connection once: failed, closed, or never connected."""
+        reported = False
+
+        def report() -> None:
+            nonlocal reported
+            if not reported:
+                reported = True
+                timer.cancel()
+                on_ended(self)
+
+        def check_connected() -> None:
+            if self.pc.connectionState != "connected":
+                report()
+
+        timer = asyncio.get_running_loop().call_later(connect_timeout, check_connected)
+
+        @self.pc.on("connectionstatechange")
+        def on_state_change() -> None:
+            if self.pc.connectionState in ("failed", "closed"):
+                report()
+
+
+async def _apply_offer(pc: RTCPeerConnection, offer_sdp: str) -> None:
+    """Apply the offer and create the answer; any failure of aiortc's doing is a `BadOffer`."""
+    try:
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+        await pc.setLocalDescription(await pc.createAnswer())
+    # aiortc's SDP parsing fails on malformed input with whatever the line at fault raises
+    # (ValueError, KeyError, IndexError, AssertionError, RuntimeError from a StopIteration,
+    # its own OperationError...): none of them may escape as anything but BadOffer.
+    except Exception as exc:
+        raise BadOffer(f"the offer cannot be answered ({type(exc).__name__})") from exc
