@@ -6,12 +6,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit functional e2e browser clean
+# Debian packages the stack needs, as command=package: Debian's own builds, never downloads.
+# `make run` needs coturn (TURN); `make test` also drives Debian's Chromium.
+RUN_PACKAGES := turnserver=coturn
+TEST_PACKAGES := $(RUN_PACKAGES) chromium=chromium
 
-run: $(INSTALLED)
+.PHONY: run test lint typecheck unit functional e2e run-packages test-packages clean
+
+run: $(INSTALLED) run-packages
 	$(PY) -m devstack
 
-test: $(INSTALLED) browser lint typecheck
+test: $(INSTALLED) test-packages lint typecheck
 	$(PY) -m pytest
 
 lint: $(INSTALLED)
@@ -24,15 +29,17 @@ typecheck: $(INSTALLED)
 unit functional e2e: $(INSTALLED)
 	$(PY) -m pytest tests/$@
 
-$(INSTALLED): requirements.txt requirements-dev.txt
+$(INSTALLED): requirements.txt requirements-dev.txt media_worker/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# The browser tests drive Debian's Chromium (never a downloaded browser build).
-browser:
-	@command -v chromium >/dev/null 2>&1 || sh devstack/install_chromium.sh
+run-packages:
+	@sh devstack/install_packages.sh $(RUN_PACKAGES)
+
+test-packages:
+	@sh devstack/install_packages.sh $(TEST_PACKAGES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chalicelib.env_reader import EnvReader
 from chalicelib.errors import ConfigError
 
 STAGES = ("local", "test", "dev", "prod")
@@ -29,10 +30,18 @@ class Settings:
     #: Lets REST routes and the scheduler push to websockets (`configure_from_api_id`).
     websocket_api_id: str | None
     websocket_stage: str
+    #: Signs requests to the media workers' control API; required once media is used.
+    media_shared_secret: str | None
+    #: The media workers this deployment assigns consultations to.
+    media_pool: str
+    #: coturn's `static-auth-secret`, for browsers' short-lived TURN credentials.
+    turn_secret: str | None
+    turn_urls: tuple[str, ...]
+    stun_urls: tuple[str, ...]
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = _Reader(os.environ if environ is None else environ)
+        env = EnvReader(os.environ if environ is None else environ, error=ConfigError)
         stage = env.choice("VESTIBULE_STAGE", STAGES)
         return cls(
             stage=stage,
@@ -42,51 +51,12 @@ class Settings:
             websocket_management_endpoint=env.optional("VESTIBULE_WS_MANAGEMENT_ENDPOINT"),
             websocket_api_id=env.optional("VESTIBULE_WS_API_ID"),
             websocket_stage=env.text("VESTIBULE_WS_STAGE", default=stage),
+            media_shared_secret=env.optional_secret("VESTIBULE_MEDIA_SHARED_SECRET"),
+            media_pool=env.text("VESTIBULE_MEDIA_POOL", default="default"),
+            turn_secret=env.optional_secret("VESTIBULE_TURN_SECRET"),
+            turn_urls=env.words("VESTIBULE_TURN_URLS"),
+            stun_urls=env.words("VESTIBULE_STUN_URLS"),
         )
 
     def table_name(self, base_name: str) -> str:
         return f"{self.table_prefix}{base_name}"
-
-
-class _Reader:
-    """Reads typed values from a mapping; every failure names the variable."""
-
-    def __init__(self, environ: Mapping[str, str]) -> None:
-        self._environ = environ
-
-    def optional(self, key: str) -> str | None:
-        value = self._environ.get(key, "").strip()
-        return value or None
-
-    def text(self, key: str, *, default: str | None = None) -> str:
-        value = self.optional(key)
-        if value is not None:
-            return value
-        if default is None:
-            raise ConfigError(f"{key} is not set")
-        return default
-
-    def first(self, *keys: str) -> str:
-        for key in keys:
-            value = self.optional(key)
-            if value is not None:
-                return value
-        raise ConfigError(f"none of {', '.join(keys)} is set")
-
-    def choice(self, key: str, allowed: tuple[str, ...]) -> str:
-        value = self.text(key)
-        if value not in allowed:
-            raise ConfigError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
-        return value
-
-    def integer(self, key: str, *, default: int, minimum: int) -> int:
-        raw = self.optional(key)
-        if raw is None:
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ConfigError(f"{key} must be a whole number, not {raw!r}") from None
-        if value < minimum:
-            raise ConfigError(f"{key} must be at least {minimum}, not {value}")
-        return value

@@ -15,7 +15,8 @@ stable machine-readable `code`; clients branch on `code`, never on message text.
         ├── NotFound (404, not_found)
         ├── Conflict (409, conflict)
         ├── PayloadTooLarge (413, too_large)
-        └── RateLimited (429, rate_limited)    carries `retry_after` seconds
+        ├── RateLimited (429, rate_limited)    carries `retry_after` seconds
+        └── MediaUnavailable (503, media_unavailable)  no media worker can take the call now
 
 Messages never contain personal data: they name fields and limits, not values.
 
@@ -109,3 +110,10 @@ class RateLimited(ClientError):
 
     def details(self) -> dict[str, Any]:
         return {"retry_after": self.retry_after}
+
+
+class MediaUnavailable(ClientError):
+    """No live media worker has room, or the assigned one did not answer: try again soon."""
+
+    status_code = 503
+    code = "media_unavailable"

@@ -32,9 +32,12 @@ class Pusher:
             return False
         return True
 
-    def push_to_consultation(self, consultation_id: str, message: dict[str, Any]) -> int:
-        """Send to every live connection of a consultation; return how many received it."""
+    def push_to_consultation(
+        self, consultation_id: str, message: dict[str, Any], *, excluding: str | None = None
+    ) -> int:
+        """Send to every live connection of a consultation (but `excluding`); count arrivals."""
         return sum(
             self.push(connection.connection_id, message)
             for connection in self._registry.of_consultation(consultation_id)
+            if connection.connection_id != excluding
         )

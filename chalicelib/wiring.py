@@ -21,9 +21,13 @@ from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings
 from chalicelib.connections import ConnectionRegistry
 from chalicelib.management_api import ManagementApiSession
+from chalicelib.media_client import MediaClient
+from chalicelib.media_signaling import MediaSignaling
+from chalicelib.media_workers import MediaWorkerRegistry
 from chalicelib.push import Pusher, WebsocketSender
 from chalicelib.tables import bind_models
 from chalicelib.tickets import TicketBook
+from chalicelib.turn_credentials import IceServerIssuer
 from chalicelib.ws_dispatch import MessageRouter
 
 
@@ -35,6 +39,9 @@ class Services:
     connections: ConnectionRegistry
     pusher: Pusher
     router: MessageRouter
+    media_workers: MediaWorkerRegistry
+    media_client: MediaClient
+    ice_servers: IceServerIssuer
 
 
 _app: Chalice | None = None
@@ -68,13 +75,28 @@ def configure(
     if settings.websocket_api_id:
         websocket_api.configure_from_api_id(settings.websocket_api_id, settings.websocket_stage)
     connections = ConnectionRegistry(clock=clock)
+    pusher = Pusher(websocket_api=websocket_sender or websocket_api, registry=connections)
+    media_workers = MediaWorkerRegistry(clock=clock, pool=settings.media_pool)
+    media_client = MediaClient(secret=settings.media_shared_secret)
+    ice_servers = IceServerIssuer(
+        secret=settings.turn_secret,
+        turn_urls=settings.turn_urls,
+        stun_urls=settings.stun_urls,
+        clock=clock,
+    )
+    signaling = MediaSignaling(
+        workers=media_workers, client=media_client, ice_servers=ice_servers, pusher=pusher
+    )
     _services = Services(
         settings=settings,
         clock=clock,
         tickets=TicketBook(clock=clock),
         connections=connections,
-        pusher=Pusher(websocket_api=websocket_sender or websocket_api, registry=connections),
-        router=build_router(),
+        pusher=pusher,
+        router=build_router(signaling),
+        media_workers=media_workers,
+        media_client=media_client,
+        ice_servers=ice_servers,
     )
     return _services
 
@@ -90,9 +112,12 @@ def services() -> Services:
         return configure(_app)
 
 
-def build_router() -> MessageRouter:
+def build_router(signaling: MediaSignaling | None = None) -> MessageRouter:
+    """Every websocket message type the app answers, each registered by its module."""
     router = MessageRouter()
     heartbeat.register(router)
+    if signaling is not None:
+        signaling.register(router)
     return router
 
 

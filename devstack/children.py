@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from devstack import PROJECT_ROOT
 
@@ -73,11 +73,17 @@ class Child:
 
     def wait_until_ready(self, url: str, *, timeout: float, stop: StopFlag) -> None:
         """Poll `url` until it answers 200; fail early if the child exits."""
+        self.wait_until(lambda: _answers(url), f"{url} did not answer", timeout=timeout, stop=stop)
+
+    def wait_until(
+        self, ready: Callable[[], bool], problem: str, *, timeout: float, stop: StopFlag
+    ) -> None:
+        """Poll `ready()` until it is true; fail early if the child exits."""
         deadline = time.monotonic() + timeout
-        while not _answers(url):
+        while not ready():
             if self.exit_code is not None:
                 raise StartupFailed(f"{self.name} exited with code {self.exit_code} while starting")
-            self._tick(deadline, stop, f"{url} did not answer")
+            self._tick(deadline, stop, problem)
 
     def wait_for_success(self, *, timeout: float, stop: StopFlag) -> None:
         """For a run-to-completion child: wait until it exits 0."""

@@ -2,14 +2,20 @@
 
 The supervisor gives it to the bootstrap and the app host; the end-to-end tests give it to
 their own process so they talk to the same moto, tables and websocket gateway. Credentials
-are dummies: whatever the shell holds, the stack never talks to real AWS.
+are dummies: whatever the shell holds, the stack never talks to real AWS. The two shared
+secrets (app ↔ media worker, app ↔ coturn) are generated when the stack starts
+(`with_secrets`), unless the shell sets them; the media worker's own variables come from
+`media_worker_environment`.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 
+from chalicelib.turn_credentials import turn_credentials
 from devstack.options import StackOptions
 
 REGION = "eu-west-1"
@@ -18,6 +24,14 @@ WS_STAGE = "ws"
 DEFAULT_TABLE_PREFIX = "vestibule-local-"
 SENDER_VARIABLE = "VESTIBULE_SENDER_EMAIL"
 DEFAULT_SENDER = "no-reply@clinic.example"
+
+MEDIA_SECRET_VARIABLE = "VESTIBULE_MEDIA_SHARED_SECRET"  # noqa: S105 - a name, not a secret
+TURN_SECRET_VARIABLE = "VESTIBULE_TURN_SECRET"  # noqa: S105 - a name, not a secret
+LOCAL_WORKER_ID = "local-worker"
+#: Seconds the local worker waits for calls to end on Ctrl-C (the supervisor waits 10).
+LOCAL_DRAIN_SECONDS = 5
+#: The local worker's own TURN credentials outlast any sitting at the keyboard.
+WORKER_TURN_LIFETIME = timedelta(days=30)
 
 #: Variables that could point boto3 at a real account; never passed to the stack.
 _REAL_AWS_VARIABLES = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
@@ -37,6 +51,11 @@ def app_environment(options: StackOptions, base: Mapping[str, str]) -> dict[str,
         "VESTIBULE_WS_MANAGEMENT_ENDPOINT": options.management_endpoint,
         "VESTIBULE_WS_API_ID": WS_API_ID,
         "VESTIBULE_WS_STAGE": WS_STAGE,
+        MEDIA_SECRET_VARIABLE: _secret(base, MEDIA_SECRET_VARIABLE),
+        TURN_SECRET_VARIABLE: _secret(base, TURN_SECRET_VARIABLE),
+        "VESTIBULE_TURN_URLS": f"turn:{options.turn_address}?transport=udp,"
+        f"turn:{options.turn_address}?transport=tcp",
+        "VESTIBULE_STUN_URLS": f"stun:{options.turn_address}",
         "POWERTOOLS_SERVICE_NAME": "vestibule",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": base.get("POWERTOOLS_LOG_LEVEL") or "INFO",
@@ -52,6 +71,55 @@ def child_environment(
     environment.update(app_environment(options, base))
     environment["PYTHONUNBUFFERED"] = "1"
     return environment
+
+
+def media_worker_environment(
+    options: StackOptions, base: Mapping[str, str], *, with_turn: bool
+) -> dict[str, str]:
+    """The media worker's environment: the app's, plus its own; TURN only if coturn runs."""
+    environment = child_environment(options, base)
+    environment.update(
+        {
+            "VESTIBULE_MEDIA_WORKER_ID": LOCAL_WORKER_ID,
+            "VESTIBULE_MEDIA_CONTROL_HOST": options.host,
+            "VESTIBULE_MEDIA_CONTROL_PORT": str(options.media_port),
+            "VESTIBULE_MEDIA_CONTROL_URL": options.media_url,
+            "VESTIBULE_MEDIA_UDP_PORTS": options.media_udp_ports,
+            "VESTIBULE_MEDIA_DRAIN_SECONDS": str(LOCAL_DRAIN_SECONDS),
+        }
+    )
+    if with_turn:
+        issued = turn_credentials(
+            environment[TURN_SECRET_VARIABLE],
+            LOCAL_WORKER_ID,
+            now=datetime.now(UTC),
+            ttl=WORKER_TURN_LIFETIME,
+        )
+        environment.update(
+            {
+                "VESTIBULE_MEDIA_STUN_URL": f"stun:{options.turn_address}",
+                "VESTIBULE_MEDIA_TURN_URL": f"turn:{options.turn_address}?transport=udp",
+                "VESTIBULE_MEDIA_TURN_USERNAME": issued.username,
+                "VESTIBULE_MEDIA_TURN_PASSWORD": issued.credential,
+            }
+        )
+    return environment
+
+
+def with_secrets(base: Mapping[str, str]) -> dict[str, str]:
+    """`base` plus the stack's shared secrets: the shell's when set, or fresh random ones."""
+    generated = {
+        name: base.get(name) or secrets.token_urlsafe(32)
+        for name in (MEDIA_SECRET_VARIABLE, TURN_SECRET_VARIABLE)
+    }
+    return {**base, **generated}
+
+
+def _secret(base: Mapping[str, str], name: str) -> str:
+    value = base.get(name)
+    if not value:
+        raise ValueError(f"{name} is missing: build the stack's environment with with_secrets()")
+    return value
 
 
 def sender_email(environ: Mapping[str, str] | None = None) -> str:

@@ -20,6 +20,10 @@ class StackOptions:
     port: int = 8000
     moto_port: int = 4566
     api_port: int = 8001
+    media_port: int = 8002
+    turn_port: int = 3490
+    media_udp_ports: str = "40000-40199"
+    turn_relay_ports: str = "49160-49359"
     sweep_interval: float = 60.0
     ws_idle_timeout: float = 600.0
 
@@ -54,6 +58,21 @@ class StackOptions:
     def moto_url(self) -> str:
         return f"http://{self.host}:{self.moto_port}"
 
+    @property
+    def media_url(self) -> str:
+        """The media worker's control API (the app signs its requests)."""
+        return f"http://{self.host}:{self.media_port}"
+
+    @property
+    def turn_address(self) -> str:
+        """coturn: STUN and TURN over UDP and TCP (never 3478, a system coturn's port)."""
+        return f"{self.host}:{self.turn_port}"
+
+    @property
+    def tcp_ports(self) -> tuple[int, ...]:
+        """Every TCP port the stack listens on (coturn also takes `turn_port` over UDP)."""
+        return (self.port, self.moto_port, self.api_port, self.media_port, self.turn_port)
+
 
 def parse(argv: Sequence[str] | None = None, *, prog: str = "python -m devstack") -> StackOptions:
     defaults = StackOptions()
@@ -73,6 +92,24 @@ def parse(argv: Sequence[str] | None = None, *, prog: str = "python -m devstack"
         "--api-port", type=_port, default=defaults.api_port, help="Chalice's local REST server"
     )
     parser.add_argument(
+        "--media-port", type=_port, default=defaults.media_port, help="media worker control API"
+    )
+    parser.add_argument(
+        "--turn-port", type=_port, default=defaults.turn_port, help="coturn (STUN and TURN)"
+    )
+    parser.add_argument(
+        "--media-udp-ports",
+        type=_port_range,
+        default=defaults.media_udp_ports,
+        help="UDP ports of the media worker's ICE candidates",
+    )
+    parser.add_argument(
+        "--turn-relay-ports",
+        type=_port_range,
+        default=defaults.turn_relay_ports,
+        help="UDP ports of coturn's relayed candidates",
+    )
+    parser.add_argument(
         "--sweep-interval",
         type=_seconds,
         default=defaults.sweep_interval,
@@ -86,9 +123,9 @@ def parse(argv: Sequence[str] | None = None, *, prog: str = "python -m devstack"
     )
     args = parser.parse_args(argv)
     options = StackOptions(**vars(args))
-    ports = (options.port, options.moto_port, options.api_port)
+    ports = options.tcp_ports
     if len(set(ports)) != len(ports):
-        parser.error("--port, --moto-port and --api-port must differ")
+        parser.error("--port, --moto-port, --api-port, --media-port and --turn-port must differ")
     return options
 
 
@@ -98,6 +135,10 @@ def to_argv(options: StackOptions) -> list[str]:
         f"--port={options.port}",
         f"--moto-port={options.moto_port}",
         f"--api-port={options.api_port}",
+        f"--media-port={options.media_port}",
+        f"--turn-port={options.turn_port}",
+        f"--media-udp-ports={options.media_udp_ports}",
+        f"--turn-relay-ports={options.turn_relay_ports}",
         f"--sweep-interval={options.sweep_interval}",
         f"--ws-idle-timeout={options.ws_idle_timeout}",
     ]
@@ -115,3 +156,10 @@ def _seconds(text: str) -> float:
     if value <= 0:
         raise argparse.ArgumentTypeError("must be a positive number of seconds")
     return value
+
+
+def _port_range(text: str) -> str:
+    low, _, high = text.partition("-")
+    if not (low.isdigit() and high.isdigit() and 1024 <= int(low) <= int(high) <= 65535):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port range like 40000-40199")
+    return text

@@ -7,7 +7,8 @@
 * websocket gateway: a real round trip, ticket from the app, `ping` answered by `pong`;
 * Management API: `GET @connections/{id}` of that connection, through `app.websocket_api`;
 * sweeper: ran within its interval without error (or is scheduled and has not run yet);
-* web UI: `index.html` is served; outbox: moto's `data.json` is readable.
+* web UI: `index.html` is served; outbox: moto's `data.json` is readable;
+* media worker and coturn: see `devstack.status_media`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from chalice import Chalice
 from chalicelib import wiring
 from chalicelib.models import TABLE_MODELS
 from chalicelib.principals import Principal
-from devstack import demo
+from devstack import demo, status_media
 from devstack.http_client import HTTP_CLIENT
 from devstack.options import StackOptions
 from devstack.outbox import read_outbox
@@ -44,6 +45,8 @@ MANAGEMENT_API = ("management_api", "Management API")
 SWEEPER = ("sweeper", "Sweeper")
 WEB_UI = ("web_ui", "Web UI")
 OUTBOX = ("outbox", "Outbox")
+MEDIA_WORKER = ("media_worker", "Media worker")
+COTURN = ("coturn", "TURN server (coturn)")
 PONG = {"type": "pong", "id": "status"}
 
 
@@ -96,6 +99,8 @@ class StatusChecks:
             ((SWEEPER,), self._sweeper_check),
             ((WEB_UI,), self._web_ui),
             ((OUTBOX,), self._outbox),
+            ((MEDIA_WORKER,), self._media_worker),
+            ((COTURN,), self._coturn),
         ]
         results = await asyncio.gather(
             *(_guarded(names, check, session) for names, check in checks)
@@ -191,6 +196,12 @@ class StatusChecks:
         detail = f"moto's data readable: {len(outbox.sms)} SMS, {emails} email{'s' * (emails != 1)}"
         return [_component(OUTBOX, True, detail)]
 
+    async def _media_worker(self, session: ClientSession) -> list[ComponentStatus]:
+        return [_component(MEDIA_WORKER, *await status_media.media_worker(session, self._options))]
+
+    async def _coturn(self, _: ClientSession) -> list[ComponentStatus]:
+        return [_component(COTURN, *await status_media.coturn(self._options))]
+
     def _sweeper_facts(self) -> dict[str, Any]:
         last = self._sweeper.last_run
         return {
@@ -212,6 +223,9 @@ class StatusChecks:
             ("Chalice local server", f"{options.api_url}/api/", True),
             ("WebSocket", f"{options.websocket_url}?ticket=...", False),
             ("Management API", f"{options.management_endpoint}/@connections/{{id}}", False),
+            ("Media worker (control API, signed)", options.media_url, False),
+            ("Media worker readiness", f"{options.media_url}/ready", True),
+            ("STUN / TURN (coturn)", f"turn:{options.turn_address}", False),
             ("AWS (moto)", options.moto_url, False),
             ("moto dashboard", f"{options.moto_url}/moto-api/", True),
         ]

@@ -27,7 +27,7 @@ from chalice import Chalice
 
 from chalicelib import wiring
 from devstack import PROJECT_ROOT
-from devstack.environment import app_environment, child_environment
+from devstack.environment import app_environment, child_environment, with_secrets
 from devstack.options import StackOptions, to_argv
 
 STARTUP_TIMEOUT = 60.0
@@ -41,11 +41,13 @@ class RunningStack:
     process: subprocess.Popen[bytes]
     log_path: Path
     log_file: IO[bytes] = field(repr=False)
+    #: This stack's table prefix and generated shared secrets.
+    variables: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def app_env(self) -> dict[str, str]:
         """The environment the app reads in this stack, for the test process's own app."""
-        return app_environment(self.options, _table_prefix(self.options))
+        return app_environment(self.options, self.variables)
 
     def output(self, last_lines: int = 150) -> str:
         lines = self.log_path.read_text(errors="replace").splitlines()
@@ -74,9 +76,17 @@ def free_ports(count: int) -> list[int]:
 
 def start(directory: Path, **options: Any) -> RunningStack:
     """Start a stack and wait until its status page reports every component healthy."""
-    port, moto_port, api_port = free_ports(3)
-    stack_options = StackOptions(port=port, moto_port=moto_port, api_port=api_port, **options)
-    env = child_environment(stack_options, {**os.environ, **_table_prefix(stack_options)})
+    port, moto_port, api_port, media_port, turn_port = free_ports(5)
+    stack_options = StackOptions(
+        port=port,
+        moto_port=moto_port,
+        api_port=api_port,
+        media_port=media_port,
+        turn_port=turn_port,
+        **options,
+    )
+    variables = with_secrets(_table_prefix(stack_options))
+    env = child_environment(stack_options, {**os.environ, **variables})
     log_path = directory / "devstack.log"
     log_file = log_path.open("wb")
     process = subprocess.Popen(
@@ -87,7 +97,7 @@ def start(directory: Path, **options: Any) -> RunningStack:
         stdout=log_file,
         stderr=subprocess.STDOUT,
     )
-    stack = RunningStack(stack_options, process, log_path, log_file)
+    stack = RunningStack(stack_options, process, log_path, log_file, variables)
     try:
         wait_until_healthy(stack)
     except BaseException:

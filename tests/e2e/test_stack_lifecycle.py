@@ -30,7 +30,12 @@ def _children_by_module(pid: int) -> dict[str, int]:
 def test_ctrl_c_stops_every_child_and_exits_0(tmp_path: Path) -> None:
     stack = local_stack.start(tmp_path)
     children = _children_by_module(stack.process.pid)
-    assert {"devstack.moto_process", "devstack.app_host"} <= set(children)
+    assert {
+        "devstack.moto_process",
+        "devstack.app_host",
+        "devstack.media_worker_process",
+        "devstack.coturn_process",
+    } <= set(children)
 
     local_stack.stop(stack)  # fails unless the exit code is 0 and no child survives
 

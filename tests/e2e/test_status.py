@@ -15,6 +15,8 @@ COMPONENTS = {
     "sweeper",
     "web_ui",
     "outbox",
+    "media_worker",
+    "coturn",
 }
 
 
@@ -24,6 +26,13 @@ def test_status_reports_every_component_healthy(stack: RunningStack) -> None:
     assert {c["name"] for c in report["components"]} == COMPONENTS
     assert [c for c in report["components"] if not c["healthy"]] == []
     assert report["healthy"] is True
+
+
+def test_the_media_worker_and_coturn_are_checked_live(stack: RunningStack) -> None:
+    details = {c["name"]: c["detail"] for c in stack.status()["components"]}
+
+    assert "/health and /ready answered 200; heartbeat" in details["media_worker"]
+    assert "answered a STUN Binding Request" in details["coturn"]
 
 
 def test_status_page_is_plain_html_with_an_es_module(stack: RunningStack) -> None:

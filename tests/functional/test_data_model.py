@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import boto3
 import pytest
@@ -29,22 +27,6 @@ from tests.support import builders
 
 #: Models that hold no personal data and so need no retention TTL.
 NO_PERSONAL_DATA = {Clinic}
-
-
-@pytest.fixture
-def dynamodb_calls(tables: None) -> Iterator[list[str]]:
-    """Names of the DynamoDB operations made through the models from now on."""
-    calls: list[str] = []
-    clients = {model._get_connection().connection.client for model in TABLE_MODELS}
-
-    def record(model: Any, **_: Any) -> None:
-        calls.append(model.name)
-
-    for client in clients:
-        client.meta.events.register("before-call.dynamodb", record)
-    yield calls
-    for client in clients:
-        client.meta.events.unregister("before-call.dynamodb", record)
 
 
 def test_every_table_is_created_from_the_models_with_its_ttl(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from chalicelib.clock import Clock
 from chalicelib.models import (
     CONSULTATION_SK,
     ChatMessage,
     ClinicianAssignment,
     Consultation,
     ConsultationItem,
+    MediaWorker,
     Participant,
     day_key,
 )
@@ -75,3 +77,31 @@ def assignment(
         duration_minutes=20,
         status="scheduled",
     )
+
+
+MEDIA_HEARTBEAT = timedelta(seconds=10)
+
+
+def media_worker(
+    clock: Clock,
+    worker_id: str,
+    *,
+    load: int = 0,
+    capacity: int = 10,
+    status: str = "active",
+    beat_ago: timedelta = timedelta(0),
+    pool: str = "default",
+) -> None:
+    """A worker's own heartbeat, as `media_worker.registration` writes it."""
+    beat = clock.now() - beat_ago
+    MediaWorker(
+        worker_id=worker_id,
+        pool=pool,
+        control_url=f"http://{worker_id}.internal:8080",
+        public_address="203.0.113.10",
+        capacity=capacity,
+        load=load,
+        status=status,
+        heartbeat_at=beat,
+        expires_at=beat + 3 * MEDIA_HEARTBEAT,
+    ).save()

@@ -1,0 +1,76 @@
+"""Drives the control API in-process: aiohttp's test server, the fake rooms, a set clock."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from chalicelib import media_auth
+from media_worker import control_api
+from media_worker.drain import WorkerState
+from media_worker.request_auth import RequestVerifier
+from tests.media_worker.fake_rooms import FakeRooms
+
+T = TypeVar("T")
+SECRET = "dummy-shared-secret-for-tests-only-0123456789"
+NOW = 1_800_000_000.0
+OFFER = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n"
+
+
+@dataclass
+class Worker:
+    """One control API with its fake rooms; `now` is the worker's clock."""
+
+    capacity: int = 10
+    rooms: FakeRooms = field(default_factory=FakeRooms)
+    now: float = NOW
+
+    def __post_init__(self) -> None:
+        self.state = WorkerState(rooms=self.rooms, capacity=self.capacity)
+        verifier = RequestVerifier(SECRET, clock=lambda: self.now)
+        self.app = control_api.build(rooms=self.rooms, verifier=verifier, state=self.state)
+
+    def serve(self, scenario: Callable[[Caller], Awaitable[T]]) -> T:
+        """Run `scenario` against this worker on a fresh event loop."""
+
+        async def main() -> T:
+            async with TestClient(TestServer(self.app)) as client:
+                return await scenario(Caller(client, self))
+
+        return asyncio.run(main())
+
+
+@dataclass
+class Caller:
+    client: TestClient[Any, Any]
+    worker: Worker
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        payload: Any = None,
+        *,
+        raw_body: bytes | None = None,
+        secret: str = SECRET,
+        signed_at: float | None = None,
+        nonce: str | None = None,
+        signed: bool = True,
+    ) -> tuple[int, dict[str, Any]]:
+        """One request, signed like the app's unless told otherwise; (status, JSON body)."""
+        body = raw_body if raw_body is not None else b"" if payload is None else json.dumps(payload)
+        body = body.encode() if isinstance(body, str) else body
+        at = self.worker.now if signed_at is None else signed_at
+        headers = media_auth.sign(secret, method, path, body, now=at, nonce=nonce) if signed else {}
+        async with self.client.request(method, path, data=body, headers=headers) as response:
+            assert response.content_type == "application/json"
+            return response.status, await response.json()
+
+    async def join(self, room: str, participant: str) -> tuple[int, dict[str, Any]]:
+        path = f"/rooms/{room}/participants/{participant}/offer"
+        return await self.call("POST", path, {"sdp": OFFER})

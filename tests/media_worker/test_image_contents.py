@@ -1,0 +1,66 @@
+"""The worker's image holds what the worker imports: its requirements and three app files.
+
+Docker is not available where the suite runs, so these read the sources and the Dockerfile
+instead of building the image.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = ROOT / "media_worker"
+#: The app modules the image copies (with chalicelib/__init__.py).
+SHARED = {"chalicelib.media_auth", "chalicelib.env_reader", "chalicelib.models"}
+
+
+def imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def worker_imports() -> set[str]:
+    return {name for path in WORKER.glob("*.py") for name in imports(path)}
+
+
+def requirement_names() -> set[str]:
+    lines = (WORKER / "requirements.txt").read_text().splitlines()
+    pinned = [line.split("#", 1)[0].strip() for line in lines]
+    assert all("==" in line for line in pinned if line), "pin every requirement exactly"
+    return {re.split(r"[\[=<>~ ]", line, maxsplit=1)[0].lower() for line in pinned if line}
+
+
+def test_the_worker_uses_only_the_shared_app_modules_the_image_copies() -> None:
+    used = {name for name in worker_imports() if name.split(".")[0] == "chalicelib"}
+    assert used <= SHARED
+
+    copied = re.search(
+        r"^COPY (chalicelib/\S+ )+chalicelib/$", (WORKER / "Dockerfile").read_text(), re.M
+    )
+    assert copied is not None
+    files = set(copied.group(0).split()[1:-1])
+    assert files == {"chalicelib/__init__.py"} | {f"{m.replace('.', '/')}.py" for m in SHARED}
+
+
+def test_the_shared_app_modules_need_nothing_but_the_standard_library_and_pynamodb() -> None:
+    for module in SHARED:
+        top_level = {
+            name.split(".")[0] for name in imports(ROOT / f"{module.replace('.', '/')}.py")
+        }
+        assert top_level - set(sys.stdlib_module_names) - {"__future__"} <= {"pynamodb"}, module
+
+
+def test_every_third_party_import_of_the_worker_is_a_pinned_requirement() -> None:
+    top_level = {name.split(".")[0] for name in worker_imports()}
+    third_party = (
+        top_level - set(sys.stdlib_module_names) - {"__future__", "media_worker", "chalicelib"}
+    )
+    assert third_party <= requirement_names()
