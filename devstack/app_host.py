@@ -25,7 +25,7 @@ from aiohttp import web
 from chalice import Chalice
 
 from chalicelib import wiring
-from devstack import api_proxy, logs, outbox, pages, web_files
+from devstack import api_proxy, logs, media_lab, outbox, pages, web_files
 from devstack.environment import WS_API_ID, sender_email
 from devstack.http_client import http_client
 from devstack.lambda_runtime import LambdaRuntime
@@ -102,6 +102,7 @@ def build(app: Chalice, options: StackOptions) -> web.Application:
             *status.routes(),
             *outbox.routes(options.moto_url),
             *pages.routes(),
+            *media_lab.routes(options.websocket_url),
             *web_files.routes(),  # last: it matches every other path
         ]
     )

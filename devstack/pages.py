@@ -19,6 +19,8 @@ _ASSETS = {
     "/dev/": ("status.html", "text/html"),
     "/dev/status.js": ("status.js", "text/javascript"),
     "/dev/devstack.css": ("devstack.css", "text/css"),
+    "/dev/media": ("media.html", "text/html"),
+    "/dev/media.js": ("media.js", "text/javascript"),
 }
 
 

@@ -14,8 +14,10 @@ from collections.abc import Iterator
 
 import pytest
 from chalice import Chalice
+from playwright.sync_api import Browser
 
 from tests.e2e import local_stack
+from tests.e2e.browser import chromium
 from tests.e2e.local_stack import RunningStack
 
 
@@ -36,3 +38,10 @@ def stack_app(stack: RunningStack) -> Iterator[Chalice]:
 @pytest.fixture
 def consultation_id() -> str:
     return f"e2e-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium with a fake camera and microphone, one per test module."""
+    with chromium() as launched:
+        yield launched
