@@ -209,8 +209,11 @@ def install_pass_through(receiver: RTCRtpReceiver, mime_type: str) -> PassThroug
 class Packetizer:
     """A sender's "encoder" that only packetizes already-encoded packets."""
 
-    def __init__(self, mime_type: str) -> None:
+    def __init__(
+        self, mime_type: str, pts_of: Callable[[av.Packet[Any]], int] | None = None
+    ) -> None:
         name = mime_type.lower()
+        self._pts_of = pts_of or _own_pts
         self._clock_rate = 90000 if name.startswith("video/") else 48000
         self._picture_id = 0
         packers: dict[str, Callable[[bytes], list[bytes]]] = {
@@ -228,13 +231,19 @@ class Packetizer:
     def pack(self, packet: av.Packet[Any]) -> tuple[list[bytes], int]:
         time_base = packet.time_base
         assert packet.pts is not None and time_base is not None
-        timestamp = packet.pts * time_base.numerator * self._clock_rate // time_base.denominator
+        pts = self._pts_of(packet)
+        timestamp = pts * time_base.numerator * self._clock_rate // time_base.denominator
         return self._pack(bytes(packet)), timestamp
 
     def _pack_vp8(self, data: bytes) -> list[bytes]:
         payloads: list[bytes] = Vp8Encoder._packetize(data, self._picture_id)
         self._picture_id = (self._picture_id + 1) % (1 << 15)
         return payloads
+
+
+def _own_pts(packet: av.Packet[Any]) -> int:
+    assert packet.pts is not None
+    return int(packet.pts)
 
 
 def _pack_h264(data: bytes) -> list[bytes]:
@@ -245,10 +254,17 @@ def _pack_single(data: bytes) -> list[bytes]:
     return [data]
 
 
-def install_packetizer(sender: RTCRtpSender, mime_type: str) -> Packetizer:
-    """Make `sender` packetize packets without ever creating an encoder."""
+def install_packetizer(
+    sender: RTCRtpSender,
+    mime_type: str,
+    pts_of: Callable[[av.Packet[Any]], int] | None = None,
+) -> Packetizer:
+    """Make `sender` packetize packets without ever creating an encoder.
+
+    `pts_of` gives the timestamp to send each packet with (default: its own `pts`).
+    """
     _require_attributes(sender, (_SENDER_ENCODER,))
-    packetizer = Packetizer(mime_type)
+    packetizer = Packetizer(mime_type, pts_of)
     setattr(sender, _SENDER_ENCODER, packetizer)
     return packetizer
 

@@ -16,6 +16,8 @@ track would have to wake it with a frame it cannot send).
   once. Until its sender reads, a subscriber queues nothing.
   PLI/FIR from subscribers are passed upstream, rate-limited by `KeyframeRequests`.
 - Bandwidth: each subscriber's REMB is kept; the lowest caps the REMB sent upstream.
+- Timestamps: a subscriber's outgoing timeline stays continuous when it is attached to
+  another publication (`media_worker.timeline`); its sender asks `output_pts`.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import av
 from aiortc import MediaStreamError, MediaStreamTrack
 
 from media_worker.keyframes import KeyframeRequests
+from media_worker.timeline import OutgoingTimeline
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +91,11 @@ class SubscriberTrack(MediaStreamTrack):
         super().__init__()
         self.kind = kind
         limit = max_frames or (MAX_VIDEO_FRAMES if kind == "video" else MAX_AUDIO_FRAMES)
-        self._queue: asyncio.Queue[av.Packet[Any]] = asyncio.Queue(maxsize=limit)
+        #: Packets to send, each with whether it opens a new source (the first after attach).
+        self._queue: asyncio.Queue[tuple[av.Packet[Any], bool]] = asyncio.Queue(maxsize=limit)
         self._publication: Publication | None = None
+        self._new_source = True
+        self._timeline = OutgoingTimeline()
         self._waiting_for_keyframe = kind == "video"
         self._reading = False
         self.forwarded = 0
@@ -104,6 +110,7 @@ class SubscriberTrack(MediaStreamTrack):
             return
         self.detach()
         self._publication = publication
+        self._new_source = True
         self._waiting_for_keyframe = self.kind == "video"
         publication.subscribe(self)
         if self._reading:
@@ -125,10 +132,11 @@ class SubscriberTrack(MediaStreamTrack):
                 return
             self._waiting_for_keyframe = False
         try:
-            self._queue.put_nowait(packet)
+            self._queue.put_nowait((packet, self._new_source))
         except asyncio.QueueFull:
             self._overflow(packet)
         else:
+            self._new_source = False
             self.forwarded += 1
 
     async def recv(self) -> av.Packet[Any]:
@@ -138,7 +146,14 @@ class SubscriberTrack(MediaStreamTrack):
             self._reading = True
             if self._publication is not None:
                 self._publication.request_keyframe()
-        return await self._queue.get()
+        packet, opens_source = await self._queue.get()
+        if opens_source:
+            self._timeline.start_source(packet)
+        return packet
+
+    def output_pts(self, packet: av.Packet[Any]) -> int:
+        """The timestamp the sender sends `packet` (just returned by `recv`) with."""
+        return self._timeline.output_pts(packet)
 
     def stop(self) -> None:
         self.detach()
@@ -161,8 +176,9 @@ class SubscriberTrack(MediaStreamTrack):
             if self._publication is not None:
                 self._publication.request_keyframe()
         else:
-            self._queue.get_nowait()
-            self._queue.put_nowait(packet)
+            _, opens_source = self._queue.get_nowait()
+            self._queue.put_nowait((packet, opens_source or self._new_source))
+            self._new_source = False
             self.dropped += 1
             self.forwarded += 1
 

@@ -128,7 +128,7 @@ class WorkerPeer:
         if sends:
             track = SubscriberTrack(kind)
             transceiver.sender.replaceTrack(track)
-            aiortc_hooks.install_packetizer(transceiver.sender, mime)
+            aiortc_hooks.install_packetizer(transceiver.sender, mime, pts_of=track.output_pts)
             aiortc_hooks.intercept_feedback(
                 transceiver.sender,
                 on_keyframe_request=track.on_keyframe_request,
