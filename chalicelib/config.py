@@ -38,6 +38,10 @@ class Settings:
     turn_secret: str | None
     turn_urls: tuple[str, ...]
     stun_urls: tuple[str, ...]
+    #: The SES identity emails come from; required once an email is sent.
+    sender_email: str | None = None
+    #: Where people open the web UI (links in emails point there), without a trailing slash.
+    public_base_url: str | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -56,7 +60,19 @@ class Settings:
             turn_secret=env.optional_secret("VESTIBULE_TURN_SECRET"),
             turn_urls=env.words("VESTIBULE_TURN_URLS"),
             stun_urls=env.words("VESTIBULE_STUN_URLS"),
+            sender_email=env.optional("VESTIBULE_SENDER_EMAIL"),
+            public_base_url=_without_trailing_slash(env.optional("VESTIBULE_PUBLIC_BASE_URL")),
         )
 
     def table_name(self, base_name: str) -> str:
         return f"{self.table_prefix}{base_name}"
+
+    def require_sender_email(self) -> str:
+        """The sender address, or a `ConfigError` naming the variable to set."""
+        if self.sender_email is None:
+            raise ConfigError("VESTIBULE_SENDER_EMAIL is not set: email cannot be sent")
+        return self.sender_email
+
+
+def _without_trailing_slash(url: str | None) -> str | None:
+    return url.rstrip("/") if url else None

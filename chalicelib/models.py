@@ -10,7 +10,8 @@ The local stack, the tests and the infrastructure all derive the tables from the
   notifications without a Scan.
 * connections: a websocket connection by id is one GetItem; GSIs list a consultation's and
   a clinic's live connections for fan-out.
-* link_tokens, clinics, clinicians, consents, audit_events, media_workers: one job each.
+* link_tokens, clinics, clinicians, consents, audit_events, media_workers, rate_limits: one
+  job each.
 
 Every item that holds personal data carries `expires_at`, the table's TTL attribute.
 Table names here are base names; `chalicelib.tables.bind_models` prefixes them per stage.
@@ -64,6 +65,8 @@ class ClinicSettings(MapAttribute[str, Any]):
     reminder_lead_minutes = NumberAttribute(default=10)
     late_notice_interval_minutes = NumberAttribute(default=2)
     link_grace_minutes = NumberAttribute(default=60)
+    #: AWS End User Messaging Social phone number id; WhatsApp is offered only when set.
+    whatsapp_phone_number_id = UnicodeAttribute(null=True)
 
 
 class Clinic(Model):
@@ -220,11 +223,16 @@ class ClinicianAssignment(ConsultationItem, discriminator="assignment"):
 
 
 class Delivery(MapAttribute[str, Any]):
-    """The outcome of sending one invitation on one channel."""
+    """The outcome of sending one message on one channel (`chalicelib.outbound.ledger`).
 
-    status = UnicodeAttribute()
+    `Participant.deliveries` maps `<channel>:<purpose>` to one of these, written raw.
+    """
+
+    status = UnicodeAttribute()  # "sending" | "sent" | "failed"
     reason = UnicodeAttribute(null=True)
     at = UTCDateTimeAttribute()
+    attempt = NumberAttribute(default=1)
+    message_id = UnicodeAttribute(null=True)
 
 
 class Participant(ConsultationItem, discriminator="participant"):
@@ -384,6 +392,20 @@ class MediaWorker(Model):
     by_pool = WorkersOfPool()
 
 
+class RateLimitWindow(Model):
+    """A fixed-window counter: how often one key (a hashed email, an IP) acted in a window.
+
+    The key is `<scope>#<hashed subject>#<window start>`; the item expires with its window.
+    """
+
+    class Meta(_Meta):
+        table_name = "rate_limits"
+
+    window_key = UnicodeAttribute(hash_key=True)
+    hits = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
 #: Every table's model, in creation order. Polymorphic subclasses share their base's table.
 TABLE_MODELS: tuple[type[Model], ...] = (
     Clinic,
@@ -394,4 +416,5 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     ConsentRecord,
     AuditEvent,
     MediaWorker,
+    RateLimitWindow,
 )
