@@ -10,7 +10,14 @@ from __future__ import annotations
 from chalice import Chalice
 
 from chalicelib import error_responses, observability, wiring
-from chalicelib.routes import health, scheduled, websocket
+from chalicelib.routes import (
+    clinician_sign_in,
+    health,
+    openapi,
+    scheduled,
+    websocket,
+    ws_tickets,
+)
 
 app = Chalice(app_name="vestibule", configure_logs=False)
 app.experimental_feature_flags.update(["WEBSOCKETS"])
@@ -21,6 +28,9 @@ error_responses.register(app, send_frame=wiring.push_frame)
 
 app.register_blueprint(health.blueprint)
 app.register_blueprint(scheduled.blueprint)
+app.register_blueprint(openapi.blueprint)
+app.register_blueprint(clinician_sign_in.blueprint)
+app.register_blueprint(ws_tickets.blueprint)
 
 connect = app.on_ws_connect()(websocket.connect)
 message = app.on_ws_message()(websocket.message)

@@ -19,6 +19,10 @@ class Principal:
     clinic_id: str
     consultation_id: str | None = None
 
+    @classmethod
+    def of_clinician(cls, clinician_id: str, clinic_id: str) -> Principal:
+        return cls(kind="clinician", id=clinician_id, clinic_id=clinic_id)
+
     def __post_init__(self) -> None:
         if self.kind == "participant" and self.consultation_id is None:
             raise ValueError("a participant principal belongs to one consultation")

@@ -14,17 +14,22 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 from chalice import Chalice
 
 from chalicelib import heartbeat
+from chalicelib.clinician_sessions import SessionBook
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings
 from chalicelib.connections import ConnectionRegistry
+from chalicelib.magic_links import MagicLinks
 from chalicelib.management_api import ManagementApiSession
 from chalicelib.media_client import MediaClient
 from chalicelib.media_signaling import MediaSignaling
 from chalicelib.media_workers import MediaWorkerRegistry
+from chalicelib.outbound.email import EmailSender
 from chalicelib.push import Pusher, WebsocketSender
+from chalicelib.rate_limits import RateLimiter
 from chalicelib.tables import bind_models
 from chalicelib.tickets import TicketBook
 from chalicelib.turn_credentials import IceServerIssuer
@@ -42,6 +47,8 @@ class Services:
     media_workers: MediaWorkerRegistry
     media_client: MediaClient
     ice_servers: IceServerIssuer
+    magic_links: MagicLinks
+    sessions: SessionBook
 
 
 _app: Chalice | None = None
@@ -97,6 +104,19 @@ def configure(
         media_workers=media_workers,
         media_client=media_client,
         ice_servers=ice_servers,
+        magic_links=MagicLinks(
+            clock=clock,
+            limiter=RateLimiter(clock=clock),
+            email_sender=(
+                EmailSender(
+                    boto3.client("ses", region_name=settings.region), sender=settings.sender_email
+                )
+                if settings.sender_email
+                else None
+            ),
+            public_base_url=settings.public_base_url,
+        ),
+        sessions=SessionBook(clock=clock),
     )
     return _services
 

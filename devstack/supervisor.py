@@ -149,7 +149,8 @@ Vestibule's local stack is running. Open the status page first:
 
   Demo clinic     {demo.CLINIC_NAME} ({demo.CLINIC_ID})
   Demo clinician  {demo.CLINICIAN_NAME} ({demo.CLINICIAN_ID}), signs in as {demo.CLINICIAN_EMAIL}
-  Magic-link sign-in arrives with the invitations work; its emails will appear in the outbox.
+  Clinic sign-in  {options.front_url}/clinic/sign-in.html  (the magic link lands in the outbox)
+  Media lab       {options.front_url}/dev/media   (open it in two tabs to call yourself)
 """
 
 

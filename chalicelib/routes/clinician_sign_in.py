@@ -1,0 +1,93 @@
+"""Clinician sign-in: ask for an emailed link, spend it for a session, who am I, sign out.
+
+`chalicelib.magic_links`, `chalicelib.clinician_sessions` and `chalicelib.clinician_auth`
+do the work; these routes translate requests and answers.
+"""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.clinician_auth import (
+    authenticated_clinician,
+    cleared_cookie,
+    session_cookie,
+    session_token_of,
+)
+from chalicelib.clinician_sessions import csrf_token_of
+from chalicelib.errors import Unauthorized
+from chalicelib.models import Clinician
+from chalicelib.principals import Principal
+from chalicelib.request_body import json_object, required_text
+from chalicelib.wiring import services
+
+blueprint = Blueprint(__name__)
+
+Headers = dict[str, str | list[str]]
+NO_STORE: Headers = {"Cache-Control": "no-store"}
+
+
+@blueprint.route("/api/clinician/sign-in-links", methods=["POST"])
+def request_sign_in_link() -> Response:
+    request = blueprint.current_request
+    email = required_text(json_object(request), "email")
+    source_ip = (request.context.get("identity") or {}).get("sourceIp") or "unknown"
+    services().magic_links.request(email, source_ip=source_ip)
+    return Response(body={"status": "sent_if_known"}, status_code=202, headers=NO_STORE)
+
+
+@blueprint.route("/api/clinician/sessions", methods=["POST"])
+def start_session() -> Response:
+    token = required_text(json_object(blueprint.current_request), "token")
+    clinician = services().magic_links.redeem(token)
+    started = services().sessions.start(clinician)
+    body = {
+        "clinician": _clinician_body(clinician),
+        "csrf_token": started.csrf_token,
+        "expires_in": int(started.lifetime.total_seconds()),
+    }
+    cookie = session_cookie(started.token, lifetime=started.lifetime, secure=_secure())
+    headers: Headers = {**NO_STORE, "Set-Cookie": cookie}
+    return Response(body=body, status_code=201, headers=headers)
+
+
+@blueprint.route("/api/clinician/session", methods=["GET"])
+def who_am_i() -> Response:
+    request = blueprint.current_request
+    principal = authenticated_clinician(request, services().sessions)
+    body = {
+        "clinician": _clinician_body(_active(principal)),
+        "csrf_token": csrf_token_of(session_token_of(request) or ""),
+    }
+    return Response(body=body, status_code=200, headers=NO_STORE)
+
+
+@blueprint.route("/api/clinician/session", methods=["DELETE"])
+def sign_out() -> Response:
+    request = blueprint.current_request
+    authenticated_clinician(request, services().sessions)
+    services().sessions.end(session_token_of(request) or "")
+    headers: Headers = {**NO_STORE, "Set-Cookie": cleared_cookie(secure=_secure())}
+    return Response(body="", status_code=204, headers=headers)
+
+
+def _secure() -> bool:
+    return services().settings.stage != "local"
+
+
+def _active(principal: Principal) -> Clinician:
+    try:
+        clinician = Clinician.get(principal.id)
+    except Clinician.DoesNotExist:
+        raise Unauthorized("the session's clinician no longer exists") from None
+    if not clinician.active or clinician.clinic_id != principal.clinic_id:
+        raise Unauthorized("the session's clinician is no longer active")
+    return clinician
+
+
+def _clinician_body(clinician: Clinician) -> dict[str, str]:
+    return {
+        "clinician_id": clinician.clinician_id,
+        "clinic_id": clinician.clinic_id,
+        "display_name": clinician.display_name,
+    }

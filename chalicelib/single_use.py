@@ -1,0 +1,66 @@
+"""Secrets handed to people, stored by their hash: issuing them, and spending them once.
+
+`issue` stores a new secret for a principal (a websocket ticket, a magic link, a session)
+and returns it; only its hash is kept. `spend` uses up a single-use one: the item is read by
+its hash, then deleted under a condition that it still exists and has the expected purpose,
+so two requests racing with one token cannot both win, and a token of another purpose is
+refused without being spent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DeleteError
+
+from chalicelib.errors import Unauthorized
+from chalicelib.models import LinkToken
+from chalicelib.principals import Principal
+from chalicelib.secret_tokens import new_token, token_hash
+
+
+def issue(
+    principal: Principal,
+    *,
+    purpose: str,
+    now: datetime,
+    lifetime: timedelta,
+    kept_for: timedelta | None = None,
+) -> str:
+    """Store a new secret for `principal`, valid for `lifetime`; return the secret.
+
+    `kept_for` (default: `lifetime`) is when DynamoDB may delete the item (its TTL).
+    """
+    token = new_token()
+    LinkToken(
+        token_hash=token_hash(token),
+        purpose=purpose,
+        clinic_id=principal.clinic_id,
+        consultation_id=principal.consultation_id,
+        participant_id=principal.id if principal.kind == "participant" else None,
+        clinician_id=principal.id if principal.kind == "clinician" else None,
+        created_at=now,
+        not_after=now + lifetime,
+        expires_at=now + (kept_for or lifetime),
+    ).save(condition=LinkToken.token_hash.does_not_exist())
+    return token
+
+
+def spend(token: str, *, purpose: str, now: datetime, what: str) -> LinkToken:
+    """Delete the token's item and return it; `Unauthorized` (naming `what`) otherwise."""
+    unknown = Unauthorized(f"the {what} is unknown or already used")
+    try:
+        item = LinkToken.get(token_hash(token))
+    except LinkToken.DoesNotExist:
+        raise unknown from None
+    if item.purpose != purpose:
+        raise unknown
+    try:
+        item.delete(condition=LinkToken.token_hash.exists() & (LinkToken.purpose == purpose))
+    except DeleteError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        raise unknown from None
+    if item.not_after < now:
+        raise Unauthorized(f"the {what} has expired")
+    return item

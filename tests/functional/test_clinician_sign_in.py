@@ -1,0 +1,296 @@
+"""Clinician sign-in: magic links by email, sessions in a cookie, CSRF, sign-out, limits."""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+import email.policy
+import json
+import re
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+from chalice import Chalice
+from chalice.test import Client
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from chalicelib import wiring
+from chalicelib.config import Settings
+from chalicelib.models import Clinician, LinkToken
+from tests.conftest import START
+from tests.support.fakes import FakeWebsocketApi, FrozenClock
+
+SENDER = "no-reply@clinic.example"
+BASE_URL = "https://vestibule.example"
+KNOWN = "dr.who@clinic.example"
+JSON = {"Content-Type": "application/json"}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, sender_email=SENDER, public_base_url=BASE_URL)
+
+
+@pytest.fixture
+def clinician(app: Chalice) -> Clinician:
+    boto3.client("ses", region_name="eu-west-1").verify_email_identity(EmailAddress=SENDER)
+    item = Clinician(
+        clinician_id="c1",
+        clinic_id="clinic-1",
+        email=KNOWN,
+        display_name="Dr Who",
+        created_at=START,
+    )
+    item.save()
+    return item
+
+
+def sent_messages() -> list[Any]:
+    return list(ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"].sent_messages)
+
+
+def ask_link(client: Client, email: Any) -> Any:
+    return client.http.post(
+        "/api/clinician/sign-in-links", headers=JSON, body=json.dumps({"email": email})
+    )
+
+
+def text_of(message: Any) -> str:
+    """The text/plain part of a raw message sent through moto."""
+    parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
+    part = parsed.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
+    assert part is not None
+    text: str = part.get_content()
+    return text
+
+
+def emailed_token() -> str:
+    body = text_of(sent_messages()[-1])
+    match = re.search(rf"{re.escape(BASE_URL)}/clinic/sign-in\.html#token=([\w-]+)", body)
+    assert match is not None, body
+    return match.group(1)
+
+
+def start_session(client: Client, token: str) -> Any:
+    return client.http.post(
+        "/api/clinician/sessions", headers=JSON, body=json.dumps({"token": token})
+    )
+
+
+def signed_in(client: Client) -> tuple[str, str]:
+    """Sign in as the known clinician; the cookie's `name=value` and the CSRF token."""
+    ask_link(client, KNOWN)
+    response = start_session(client, emailed_token())
+    assert response.status_code == 201
+    cookie = response.headers["Set-Cookie"].split(";")[0]
+    return cookie, json.loads(response.body)["csrf_token"]
+
+
+def test_known_and_unknown_emails_get_the_same_answer_and_only_known_ones_an_email(
+    app: Chalice, clinician: Clinician
+) -> None:
+    with Client(app) as client:
+        known = ask_link(client, " DR.WHO@clinic.example ")
+        unknown = ask_link(client, "nobody@clinic.example")
+    assert (known.status_code, known.body) == (unknown.status_code, unknown.body)
+    assert known.status_code == 202
+    assert json.loads(known.body) == {"status": "sent_if_known"}
+    messages = sent_messages()
+    assert len(messages) == 1
+    assert messages[0].destinations == [KNOWN]
+    assert messages[0].source == SENDER
+    stored = list(LinkToken.scan())
+    assert [item.purpose for item in stored] == ["magic_link"]
+    assert emailed_token() not in {item.token_hash for item in stored}
+
+
+def test_an_emailed_link_starts_one_session_only(app: Chalice, clinician: Clinician) -> None:
+    with Client(app) as client:
+        ask_link(client, KNOWN)
+        token = emailed_token()
+        first = start_session(client, token)
+        second = start_session(client, token)
+    assert first.status_code == 201
+    body = json.loads(first.body)
+    assert body["clinician"] == {
+        "clinician_id": "c1",
+        "clinic_id": "clinic-1",
+        "display_name": "Dr Who",
+    }
+    assert second.status_code == 401
+    assert json.loads(second.body)["error"]["code"] == "unauthorized"
+
+
+def test_an_expired_link_is_refused(app: Chalice, clinician: Clinician, clock: FrozenClock) -> None:
+    with Client(app) as client:
+        ask_link(client, KNOWN)
+        clock.advance(timedelta(minutes=15, seconds=1))
+        response = start_session(client, emailed_token())
+    assert response.status_code == 401
+    assert "expired" in json.loads(response.body)["error"]["message"]
+
+
+def test_the_session_cookie_is_http_only_strict_and_scoped_to_the_api(
+    app: Chalice, clinician: Clinician
+) -> None:
+    with Client(app) as client:
+        ask_link(client, KNOWN)
+        cookie = start_session(client, emailed_token()).headers["Set-Cookie"]
+    attributes = [part.strip() for part in cookie.split(";")]
+    assert attributes[0].startswith("vestibule_session=")
+    assert {"HttpOnly", "SameSite=Strict", "Path=/api", "Secure", "Max-Age=43200"} <= set(
+        attributes
+    )
+
+
+def test_the_local_stack_cookie_is_not_secure(
+    tables: None, settings: Settings, clock: FrozenClock, websocket_api: FakeWebsocketApi
+) -> None:
+    from app import app as chalice_app
+
+    local = dataclasses.replace(settings, stage="local")
+    wiring.configure(chalice_app, local, clock=clock, websocket_sender=websocket_api)
+    boto3.client("ses", region_name="eu-west-1").verify_email_identity(EmailAddress=SENDER)
+    Clinician(
+        clinician_id="c1", clinic_id="k", email=KNOWN, display_name="D", created_at=START
+    ).save()
+    with Client(chalice_app) as client:
+        ask_link(client, KNOWN)
+        cookie = start_session(client, emailed_token()).headers["Set-Cookie"]
+    assert "Secure" not in [part.strip() for part in cookie.split(";")]
+    assert "HttpOnly" in cookie
+
+
+def test_who_am_i_needs_a_session(app: Chalice, clinician: Clinician) -> None:
+    with Client(app) as client:
+        anonymous = client.http.get("/api/clinician/session")
+        cookie, csrf = signed_in(client)
+        me = client.http.get("/api/clinician/session", headers={"Cookie": cookie})
+    assert anonymous.status_code == 401
+    assert me.status_code == 200
+    assert json.loads(me.body) == {
+        "clinician": {"clinician_id": "c1", "clinic_id": "clinic-1", "display_name": "Dr Who"},
+        "csrf_token": csrf,
+    }
+
+
+@pytest.mark.parametrize("csrf_header", [None, "wrong"])
+def test_state_changes_without_the_csrf_token_are_forbidden(
+    app: Chalice, clinician: Clinician, csrf_header: str | None
+) -> None:
+    with Client(app) as client:
+        cookie, _ = signed_in(client)
+        headers = {"Cookie": cookie}
+        if csrf_header is not None:
+            headers["X-Vestibule-CSRF"] = csrf_header
+        sign_out = client.http.delete("/api/clinician/session", headers=headers)
+        ticket = client.http.post("/api/ws-tickets", headers=headers)
+        still_in = client.http.get("/api/clinician/session", headers={"Cookie": cookie})
+    assert sign_out.status_code == ticket.status_code == 403
+    assert json.loads(ticket.body)["error"]["code"] == "forbidden"
+    assert still_in.status_code == 200
+
+
+def test_a_signed_in_clinician_gets_a_websocket_ticket(app: Chalice, clinician: Clinician) -> None:
+    with Client(app) as client:
+        cookie, csrf = signed_in(client)
+        response = client.http.post(
+            "/api/ws-tickets", headers={"Cookie": cookie, "X-Vestibule-CSRF": csrf}
+        )
+    assert response.status_code == 201
+    principal = wiring.services().tickets.redeem(json.loads(response.body)["ticket"])
+    assert (principal.kind, principal.id, principal.clinic_id) == ("clinician", "c1", "clinic-1")
+
+
+def test_sign_out_ends_the_session(app: Chalice, clinician: Clinician) -> None:
+    with Client(app) as client:
+        cookie, csrf = signed_in(client)
+        response = client.http.delete(
+            "/api/clinician/session", headers={"Cookie": cookie, "X-Vestibule-CSRF": csrf}
+        )
+        after = client.http.get("/api/clinician/session", headers={"Cookie": cookie})
+    assert response.status_code == 204
+    assert "Max-Age=0" in response.headers["Set-Cookie"]
+    assert after.status_code == 401
+
+
+def test_sessions_end_after_an_idle_hour_and_after_twelve_hours(
+    app: Chalice, clinician: Clinician, clock: FrozenClock
+) -> None:
+    with Client(app) as client:
+        cookie, _ = signed_in(client)
+        for _ in range(12):
+            clock.advance(timedelta(minutes=59))
+            assert (
+                client.http.get("/api/clinician/session", headers={"Cookie": cookie}).status_code
+                == 200
+            )
+        clock.advance(timedelta(minutes=13))
+        late = client.http.get("/api/clinician/session", headers={"Cookie": cookie})
+        idle_cookie, _ = signed_in(client)
+        clock.advance(timedelta(hours=1, seconds=1))
+        idle = client.http.get("/api/clinician/session", headers={"Cookie": idle_cookie})
+    assert late.status_code == idle.status_code == 401
+
+
+@pytest.mark.parametrize("email", [KNOWN, "nobody@clinic.example"])
+def test_too_many_links_for_one_address_are_refused_with_retry_after(
+    app: Chalice, clinician: Clinician, email: str
+) -> None:
+    with Client(app) as client:
+        answers = [ask_link(client, email) for _ in range(6)]
+    assert [answer.status_code for answer in answers] == [202] * 5 + [429]
+    assert 0 < int(answers[-1].headers["Retry-After"]) <= 15 * 60
+    assert json.loads(answers[-1].body)["error"]["code"] == "rate_limited"
+
+
+def test_too_many_links_from_one_address_are_refused(
+    app: Chalice, clinician: Clinician, clock: FrozenClock
+) -> None:
+    with Client(app) as client:
+        answers = [ask_link(client, f"person{n}@clinic.example") for n in range(21)]
+    assert answers[-2].status_code == 202
+    assert answers[-1].status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "field"),
+    [
+        ("{not json", "bad_json", None),
+        ("[]", "bad_json", None),
+        ("{}", "invalid_field", "email"),
+        ('{"email": 3}', "invalid_field", "email"),
+        ('{"email": "no-at-sign"}', "invalid_field", "email"),
+    ],
+)
+def test_bad_requests_for_a_link_name_the_problem(
+    app: Chalice, clinician: Clinician, body: str, code: str, field: str | None
+) -> None:
+    with Client(app) as client:
+        response = client.http.post("/api/clinician/sign-in-links", headers=JSON, body=body)
+    assert response.status_code == 400
+    error = json.loads(response.body)["error"]
+    assert error["code"] == code
+    assert error.get("field") == field
+
+
+def test_a_missing_sender_is_a_configuration_error(
+    tables: None, settings: Settings, clock: FrozenClock, websocket_api: FakeWebsocketApi
+) -> None:
+    from app import app as chalice_app
+
+    wiring.configure(
+        chalice_app,
+        dataclasses.replace(settings, sender_email=None),
+        clock=clock,
+        websocket_sender=websocket_api,
+    )
+    with Client(chalice_app) as client:
+        response = ask_link(client, "nobody@clinic.example")
+    assert response.status_code == 500
+    error = json.loads(response.body)["error"]
+    assert error["code"] == "config_error"
+    assert "VESTIBULE_SENDER_EMAIL" in error["message"]

@@ -1,0 +1,29 @@
+// Calls to the REST API from the clinic pages: JSON in, JSON out, errors as ApiError.
+// The session cookie is HttpOnly: scripts never see it, the browser sends it to /api.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export async function callApi(method, path, { body, csrfToken } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (csrfToken) headers["X-Vestibule-CSRF"] = csrfToken;
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin",
+  });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const error = (data && data.error) || {};
+    throw new ApiError(response.status, error.code || "unknown", error.message || response.statusText);
+  }
+  return data;
+}
