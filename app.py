@@ -12,8 +12,10 @@ from chalice import Chalice
 from chalicelib import error_responses, observability, wiring
 from chalicelib.routes import (
     clinician_sign_in,
+    consultations,
     health,
     openapi,
+    participant_sessions,
     scheduled,
     websocket,
     ws_tickets,
@@ -30,7 +32,9 @@ app.register_blueprint(health.blueprint)
 app.register_blueprint(scheduled.blueprint)
 app.register_blueprint(openapi.blueprint)
 app.register_blueprint(clinician_sign_in.blueprint)
+app.register_blueprint(consultations.blueprint)
 app.register_blueprint(ws_tickets.blueprint)
+app.register_blueprint(participant_sessions.blueprint)
 
 connect = app.on_ws_connect()(websocket.connect)
 message = app.on_ws_message()(websocket.message)

@@ -26,8 +26,8 @@ CSRF_HEADER = "X-Vestibule-CSRF"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def session_token_of(request: Request) -> str | None:
-    """The session token from the request's Cookie header, if any."""
+def session_token_of(request: Request, name: str = COOKIE_NAME) -> str | None:
+    """The session token from the request's Cookie header (cookie `name`), if any."""
     header = request.headers.get("cookie")
     if not header:
         return None
@@ -36,7 +36,7 @@ def session_token_of(request: Request) -> str | None:
         cookies.load(header)
     except CookieError:
         return None
-    morsel = cookies.get(COOKIE_NAME)
+    morsel = cookies.get(name)
     return morsel.value if morsel is not None and morsel.value else None
 
 
@@ -52,18 +52,20 @@ def authenticated_clinician(request: Request, sessions: SessionBook) -> Principa
     return principal
 
 
-def session_cookie(token: str, *, lifetime: timedelta, secure: bool) -> str:
-    """The Set-Cookie value that starts a session."""
-    return _cookie(token, max_age=int(lifetime.total_seconds()), secure=secure)
+def session_cookie(
+    token: str, *, lifetime: timedelta, secure: bool, name: str = COOKIE_NAME
+) -> str:
+    """The Set-Cookie value that starts a session (participants' cookie has its own `name`)."""
+    return _cookie(name, token, max_age=int(lifetime.total_seconds()), secure=secure)
 
 
-def cleared_cookie(*, secure: bool) -> str:
+def cleared_cookie(*, secure: bool, name: str = COOKIE_NAME) -> str:
     """The Set-Cookie value that removes the session cookie from the browser."""
-    return _cookie("", max_age=0, secure=secure)
+    return _cookie(name, "", max_age=0, secure=secure)
 
 
-def _cookie(value: str, *, max_age: int, secure: bool) -> str:
-    parts = [f"{COOKIE_NAME}={value}", "HttpOnly", "SameSite=Strict", "Path=/api"]
+def _cookie(name: str, value: str, *, max_age: int, secure: bool) -> str:
+    parts = [f"{name}={value}", "HttpOnly", "SameSite=Strict", "Path=/api"]
     parts.append(f"Max-Age={max_age}")
     if secure:
         parts.append("Secure")

@@ -16,6 +16,13 @@ stable machine-readable `code`; clients branch on `code`, never on message text.
         ├── Conflict (409, conflict)
         ├── PayloadTooLarge (413, too_large)
         ├── RateLimited (429, rate_limited)    carries `retry_after` seconds
+        │   └── LinkLocked (429, link_refused) a participant link after 5 wrong codes
+        ├── LinkRefused (link_refused)         a participant link cannot be used; `reason`:
+        │   ├── UnknownLink (404, unknown)     and a `message` in the participant's language
+        │   ├── ExpiredLink (410, expired)
+        │   ├── CancelledLink (410, cancelled)
+        │   ├── AccessCodeRequired (401, access_code_required)
+        │   └── WrongAccessCode (401, wrong_code)
         └── MediaUnavailable (503, media_unavailable)  no media worker can take the call now
 
 Messages never contain personal data: they name fields and limits, not values.
@@ -117,3 +124,52 @@ class MediaUnavailable(ClientError):
 
     status_code = 503
     code = "media_unavailable"
+
+
+class LinkRefused(ClientError):
+    """A participant link cannot be used; `message` is localized for the participant."""
+
+    code = "link_refused"
+    reason: ClassVar[str] = "unknown"
+
+    def __init__(self, message: str, *, title: str | None = None) -> None:
+        super().__init__(message)
+        self.title = title
+
+    def details(self) -> dict[str, Any]:
+        return {"reason": self.reason, **({"title": self.title} if self.title else {})}
+
+
+class UnknownLink(LinkRefused):
+    status_code = 404
+    reason = "unknown"
+
+
+class ExpiredLink(LinkRefused):
+    status_code = 410
+    reason = "expired"
+
+
+class CancelledLink(LinkRefused):
+    status_code = 410
+    reason = "cancelled"
+
+
+class AccessCodeRequired(LinkRefused):
+    status_code = 401
+    reason = "access_code_required"
+
+
+class WrongAccessCode(LinkRefused):
+    status_code = 401
+    reason = "wrong_code"
+
+
+class LinkLocked(RateLimited):
+    """Five wrong access codes locked the link; the answer carries `Retry-After`."""
+
+    code = "link_refused"
+    reason: ClassVar[str] = "locked"
+
+    def details(self) -> dict[str, Any]:
+        return {**super().details(), "reason": self.reason}

@@ -203,6 +203,8 @@ class Consultation(ConsultationItem, discriminator="consultation"):
     access_code_required = BooleanAttribute(default=False)
     clinician_ids = ListAttribute[str](default=list)
     media_worker_id = UnicodeAttribute(null=True)
+    #: Guests added by `chalicelib.guests`, counted atomically against `MAX_PARTICIPANTS`.
+    guest_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
 
@@ -293,6 +295,8 @@ class LinkToken(Model):
     not_after = UTCDateTimeAttribute()
     failed_attempts = NumberAttribute(default=0)
     locked_until = UTCDateTimeAttribute(null=True)
+    #: Participant links only: HMAC of the optional access code, keyed by the link token.
+    access_code_hash = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()
 
 

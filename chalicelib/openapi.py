@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.clinician_auth import COOKIE_NAME, CSRF_HEADER
+from chalicelib.participant_links import COOKIE_NAME as PARTICIPANT_COOKIE
 
 Schema = dict[str, Any]
 
@@ -170,6 +171,294 @@ PATHS: Schema = {
             security=SESSION_AND_CSRF,
         )
     },
+}
+
+# --- consultations (chalicelib.routes.consultations) ------------------------------------
+
+DELIVERY = _object(
+    {
+        "channel": STRING,
+        "purpose": STRING,
+        "status": {"enum": ["sending", "sent", "failed"]},
+        "attempt": {"type": "integer"},
+        "at": {"type": "string", "format": "date-time"},
+        "reason": {"type": ["string", "null"]},
+        "message_id": {"type": ["string", "null"]},
+    }
+)
+CHANNEL = {"enum": ["sms", "email", "whatsapp"]}
+LANGUAGE = {"enum": ["en", "fr", "de", "fi"]}
+MOMENT = {"type": "string", "format": "date-time"}
+DURATION = {"type": "integer", "minimum": 5, "maximum": 240}
+CONSULTATION = _object(
+    {
+        "consultation_id": STRING,
+        "clinic_id": STRING,
+        "status": {"enum": ["scheduled", "cancelled"]},
+        "starts_at": MOMENT,
+        "time_zone": STRING,
+        "duration_minutes": {"type": "integer"},
+        "language": LANGUAGE,
+        "access_code_required": {"type": "boolean"},
+        "clinician_ids": {"type": "array", "items": STRING},
+        "participants": {
+            "type": "array",
+            "items": _object(
+                {
+                    "participant_id": STRING,
+                    "role": STRING,
+                    "display_name": STRING,
+                    "phone": {"type": ["string", "null"]},
+                    "email": {"type": ["string", "null"]},
+                    "language": LANGUAGE,
+                    "channels": {"type": "array", "items": CHANNEL},
+                    "presence": STRING,
+                    "deliveries": {"type": "array", "items": DELIVERY},
+                }
+            ),
+        },
+    },
+    required=("consultation_id", "status", "starts_at", "participants"),
+)
+NOT_FOUND = {"404": _answer("No such consultation in the clinician's clinic.", ERROR)}
+CONFLICT = {"409": _answer("The consultation is cancelled or changed meanwhile.", ERROR)}
+CONSULTATION_ID = {"name": "consultation_id", "in": "path", "required": True, "schema": STRING}
+PARTICIPANT_ID = {"name": "participant_id", "in": "path", "required": True, "schema": STRING}
+
+
+def _body(schema: Schema) -> Schema:
+    return {"requestBody": {"required": True, **_json(schema)}}
+
+
+PATHS["/api/consultations"] = {
+    "post": _operation(
+        "Schedule a consultation with its patient (one transaction).",
+        {"201": _answer("Scheduled.", CONSULTATION), **_errors(400, 401, 403)},
+        security=SESSION_AND_CSRF,
+        **_body(
+            _object(
+                {
+                    "starts_at": MOMENT,
+                    "time_zone": STRING,
+                    "duration_minutes": DURATION,
+                    "language": LANGUAGE,
+                    "clinician_ids": {"type": "array", "items": STRING},
+                    "access_code_required": {"type": "boolean"},
+                    "patient": _object(
+                        {
+                            "display_name": STRING,
+                            "phone": {"type": "string", "description": "International form."},
+                            "email": {"type": "string", "format": "email"},
+                            "channels": {"type": "array", "items": CHANNEL, "minItems": 1},
+                            "language": LANGUAGE,
+                        },
+                        required=("display_name", "channels"),
+                    ),
+                },
+                required=("starts_at", "time_zone", "duration_minutes", "language", "patient"),
+            )
+        ),
+    ),
+    "get": _operation(
+        "The clinic's (or with `mine=true`, the caller's) consultations on a local day.",
+        {
+            "200": _answer(
+                "In start order.",
+                _object(
+                    {
+                        "consultations": {
+                            "type": "array",
+                            "items": _object(
+                                {
+                                    "consultation_id": STRING,
+                                    "starts_at": MOMENT,
+                                    "duration_minutes": {"type": "integer"},
+                                    "status": STRING,
+                                }
+                            ),
+                        }
+                    },
+                    required=("consultations",),
+                ),
+            ),
+            **_errors(400, 401),
+        },
+        security=SESSION_ONLY,
+        parameters=[
+            {"name": "day", "in": "query", "schema": {"type": "string", "format": "date"}},
+            {"name": "mine", "in": "query", "schema": {"type": "boolean"}},
+        ],
+    ),
+}
+PATHS["/api/consultations/{consultation_id}"] = {
+    "parameters": [CONSULTATION_ID],
+    "get": _operation(
+        "A consultation, its participants and their delivery outcomes.",
+        {"200": _answer("The consultation.", CONSULTATION), **_errors(401), **NOT_FOUND},
+        security=SESSION_ONLY,
+    ),
+    "patch": _operation(
+        "Change the time, time zone, duration or language (assignments follow).",
+        {
+            "200": _answer("Changed.", CONSULTATION),
+            **_errors(400, 401, 403),
+            **NOT_FOUND,
+            **CONFLICT,
+        },
+        security=SESSION_AND_CSRF,
+        **_body(
+            _object(
+                {
+                    "starts_at": MOMENT,
+                    "time_zone": STRING,
+                    "duration_minutes": DURATION,
+                    "language": LANGUAGE,
+                }
+            )
+        ),
+    ),
+}
+PATHS["/api/consultations/{consultation_id}/cancel"] = {
+    "parameters": [CONSULTATION_ID],
+    "post": _operation(
+        "Cancel the consultation (idempotent).",
+        {"200": _answer("Cancelled.", CONSULTATION), **_errors(401, 403), **NOT_FOUND},
+        security=SESSION_AND_CSRF,
+    ),
+}
+PATHS["/api/consultations/{consultation_id}/participants/{participant_id}/invitations"] = {
+    "parameters": [CONSULTATION_ID, PARTICIPANT_ID],
+    "post": _operation(
+        "Send the participant's invitation on a channel; a retry with the same `attempt` "
+        "sends nothing, `resend` sends again.",
+        {
+            "200": _answer(
+                "The outcome (`duplicate`: this attempt was sent before).",
+                _object(
+                    {
+                        "channel": CHANNEL,
+                        "purpose": STRING,
+                        "attempt": {"type": "integer"},
+                        "status": {"enum": ["sent", "failed", "duplicate"]},
+                        "reason": {"type": ["string", "null"]},
+                        "message_id": {"type": ["string", "null"]},
+                    }
+                ),
+            ),
+            **_errors(400, 401, 403, 500),
+            **NOT_FOUND,
+            **CONFLICT,
+        },
+        security=SESSION_AND_CSRF,
+        **_body(
+            _object(
+                {
+                    "channel": CHANNEL,
+                    "resend": {"type": "boolean"},
+                    "attempt": {"type": "integer", "minimum": 1, "maximum": 100},
+                },
+                required=("channel",),
+            )
+        ),
+    ),
+}
+
+
+# --- participants: a link's token for a session -----------------------------------------
+
+COMPONENTS["securitySchemes"]["participant_session"] = {
+    "type": "apiKey",
+    "in": "cookie",
+    "name": PARTICIPANT_COOKIE,
+}
+LINK_REFUSED = _object(
+    {
+        "error": _object(
+            {
+                "code": {"const": "link_refused"},
+                "reason": {
+                    "enum": [
+                        "unknown",
+                        "expired",
+                        "cancelled",
+                        "access_code_required",
+                        "wrong_code",
+                        "locked",
+                    ]
+                },
+                "title": STRING,
+                "message": STRING,
+                "retry_after": {"type": "integer"},
+            },
+            required=("code", "reason", "message"),
+        )
+    },
+    required=("error",),
+)
+PATHS["/api/participant-sessions"] = {
+    "post": _operation(
+        "Exchange a participant link's token (and access code) for a session (sets the "
+        f"`{PARTICIPANT_COOKIE}` cookie). Refusals carry a `reason` and a localized message.",
+        {
+            "201": _answer(
+                "The participant's session has started.",
+                _object(
+                    {
+                        "consultation_id": STRING,
+                        "participant_id": STRING,
+                        "language": STRING,
+                        "expires_in": {"type": "integer"},
+                    },
+                    required=("consultation_id", "participant_id", "language", "expires_in"),
+                ),
+            ),
+            **_errors(400),
+            "401": _answer(
+                "An access code is required (`access_code_required`) or wrong.", LINK_REFUSED
+            ),
+            "404": _answer(
+                "The link is unknown (message in the browser's language).", LINK_REFUSED
+            ),
+            "410": _answer(
+                "The consultation has ended (`expired`) or was `cancelled`.", LINK_REFUSED
+            ),
+            "429": _answer(
+                "Five wrong codes locked the link: wait `Retry-After` seconds.", LINK_REFUSED
+            ),
+        },
+        requestBody={
+            "required": True,
+            **_json(
+                _object(
+                    {"token": STRING, "access_code": {"type": "string", "pattern": "^[0-9]{6}$"}},
+                    required=("token",),
+                )
+            ),
+        },
+    )
+}
+PATHS["/api/participant-session"] = {
+    "get": _operation(
+        "Who the participant is: their consultation, role, language, clinic and start time.",
+        {
+            "200": _answer(
+                "The participant of this session.",
+                _object(
+                    {
+                        "consultation_id": STRING,
+                        "participant_id": STRING,
+                        "role": {"enum": ["patient", "family", "interpreter", "professional"]},
+                        "language": STRING,
+                        "clinic_name": STRING,
+                        "starts_at": {"type": "string", "format": "date-time"},
+                    },
+                    required=("consultation_id", "participant_id", "role", "language"),
+                ),
+            ),
+            **_errors(401),
+        },
+        security=[{"participant_session": []}],
+    )
 }
 
 

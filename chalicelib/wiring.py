@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -22,12 +23,16 @@ from chalicelib.clinician_sessions import SessionBook
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings
 from chalicelib.connections import ConnectionRegistry
+from chalicelib.consultations import Consultations
+from chalicelib.invitations import Invitations, LinkIssuer
 from chalicelib.magic_links import MagicLinks
 from chalicelib.management_api import ManagementApiSession
 from chalicelib.media_client import MediaClient
 from chalicelib.media_signaling import MediaSignaling
 from chalicelib.media_workers import MediaWorkerRegistry
+from chalicelib.outbound.courier import Courier, build_courier
 from chalicelib.outbound.email import EmailSender
+from chalicelib.participant_links import ParticipantLinks
 from chalicelib.push import Pusher, WebsocketSender
 from chalicelib.rate_limits import RateLimiter
 from chalicelib.tables import bind_models
@@ -49,6 +54,10 @@ class Services:
     ice_servers: IceServerIssuer
     magic_links: MagicLinks
     sessions: SessionBook
+    participant_links: ParticipantLinks
+    consultations: Consultations
+    courier: Courier
+    invitations: Invitations
 
 
 _app: Chalice | None = None
@@ -68,6 +77,7 @@ def configure(
     *,
     clock: Clock | None = None,
     websocket_sender: WebsocketSender | None = None,
+    link_issuer: LinkIssuer | None = None,
 ) -> Services:
     """Build the services; tests pass a clock and a fake in place of `app.websocket_api`."""
     global _app, _services
@@ -94,6 +104,11 @@ def configure(
     signaling = MediaSignaling(
         workers=media_workers, client=media_client, ice_servers=ice_servers, pusher=pusher
     )
+    courier = build_courier(settings, clock)
+    consultations = Consultations(
+        clock=clock, retention=timedelta(days=settings.retention_days), courier=courier
+    )
+    participant_links = ParticipantLinks(clock=clock, public_base_url=settings.public_base_url)
     _services = Services(
         settings=settings,
         clock=clock,
@@ -117,6 +132,12 @@ def configure(
             public_base_url=settings.public_base_url,
         ),
         sessions=SessionBook(clock=clock),
+        participant_links=participant_links,
+        consultations=consultations,
+        courier=courier,
+        invitations=Invitations(
+            consultations=consultations, courier=courier, links=link_issuer or participant_links
+        ),
     )
     return _services
 

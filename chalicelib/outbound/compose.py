@@ -76,6 +76,15 @@ def access_code(occasion: Occasion, code: str) -> Composed:
     )
 
 
+def cancellation(occasion: Occasion) -> Composed:
+    body = occasion.text("sms.cancelled", when=occasion.when)
+    return Composed(
+        sms=gsm7_friendly(body),
+        email=_plain_email(occasion, occasion.text("email.cancelled.subject"), body),
+        whatsapp_values=[occasion.clinic_name, occasion.when],
+    )
+
+
 def invitation_email(occasion: Occasion) -> EmailContent:
     """Text and HTML with the same content, and the link's QR code as an inline image."""
     t = occasion.text

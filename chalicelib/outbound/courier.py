@@ -104,6 +104,19 @@ class Courier:
         message = compose.access_code(occasion, code)
         return self._send(clinic, participant, channel, "access_code", attempt, message)
 
+    def send_cancellation(
+        self,
+        consultation: Consultation,
+        participant: Participant,
+        channel: str,
+        *,
+        clinic: Clinic,
+        attempt: int = 1,
+    ) -> Outcome:
+        occasion = _occasion(clinic, consultation, participant, link="")
+        message = compose.cancellation(occasion)
+        return self._send(clinic, participant, channel, "cancellation", attempt, message)
+
     def _send(
         self,
         clinic: Clinic,

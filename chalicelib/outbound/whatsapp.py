@@ -19,6 +19,7 @@ TEMPLATES = {
     "invitation": "vestibule_invitation",
     "reminder": "vestibule_reminder",
     "access_code": "vestibule_access_code",
+    "cancellation": "vestibule_cancellation",
 }
 
 

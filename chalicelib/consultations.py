@@ -1,0 +1,306 @@
+"""A clinic's consultations: schedule, read, list a day, reschedule, cancel.
+
+Every call is scoped by the signed-in clinician's principal: a consultation of another
+clinic is `NotFound`, exactly as one that does not exist. Writes that touch several items
+of a consultation's partition (the consultation, its patient, one `ClinicianAssignment` per
+clinician, whose copies of the schedule feed each clinician's day) are one DynamoDB
+transaction, so no reader ever sees half of a change. Day keys use the clinic's local
+date; `expires_at` is the end of the consultation plus the retention period.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import consultation_queries
+from chalicelib.clock import Clock
+from chalicelib.consultation_input import NewConsultation, ScheduleChange
+from chalicelib.errors import ClientError, Conflict, InvalidField, NotFound
+from chalicelib.models import (
+    CONSULTATION_SK,
+    Clinic,
+    Clinician,
+    ClinicianAssignment,
+    Consultation,
+    ConsultationItem,
+    Participant,
+    day_key,
+)
+from chalicelib.outbound.courier import Courier
+from chalicelib.outbound.ledger import SENT, deliveries
+from chalicelib.principals import Principal
+
+SCHEDULED, CANCELLED = "scheduled", "cancelled"
+
+
+@dataclass(frozen=True)
+class ConsultationRecord:
+    consultation: Consultation
+    participants: list[Participant]
+
+
+@dataclass(frozen=True)
+class DayEntry:
+    """One line of a day's list, from the consultation or a clinician's assignment copy."""
+
+    consultation_id: str
+    starts_at: datetime
+    duration_minutes: int
+    status: str
+
+
+class Consultations:
+    def __init__(self, *, clock: Clock, retention: timedelta, courier: Courier) -> None:
+        self._clock = clock
+        self._retention = retention
+        self._courier = courier
+
+    def create(self, principal: Principal, new: NewConsultation) -> ConsultationRecord:
+        clinic = self.clinic_of(principal)
+        for clinician_id in new.clinician_ids:
+            _require_colleague(clinician_id, principal.clinic_id)
+        consultation_id, now = uuid.uuid4().hex, self._clock.now()
+        pk, expires_at = ConsultationItem.partition(consultation_id), self._expiry(new)
+        local_day = _local_day(new.starts_at, clinic)
+        consultation = Consultation(
+            pk=pk,
+            sk=CONSULTATION_SK,
+            consultation_id=consultation_id,
+            clinic_id=principal.clinic_id,
+            clinic_day=day_key(principal.clinic_id, local_day),
+            starts_at=new.starts_at,
+            time_zone=new.time_zone,
+            duration_minutes=new.duration_minutes,
+            language=new.language,
+            status=SCHEDULED,
+            access_code_required=new.access_code_required,
+            clinician_ids=list(new.clinician_ids),
+            created_at=now,
+            updated_at=now,
+            expires_at=expires_at,
+        )
+        patient_id = uuid.uuid4().hex
+        patient = Participant(
+            pk=pk,
+            sk=Participant.sort_key(patient_id),
+            consultation_id=consultation_id,
+            participant_id=patient_id,
+            role="patient",
+            display_name=new.patient.display_name,
+            phone=new.patient.phone,
+            email=new.patient.email,
+            language=new.patient.language or new.language,
+            channels=list(new.patient.channels),
+            expires_at=expires_at,
+        )
+        with self._transaction(on_condition=_colleague_error) as transaction:
+            new_item = ConsultationItem.pk.does_not_exist()
+            transaction.save(consultation, condition=new_item)
+            transaction.save(patient, condition=new_item)
+            for clinician_id in new.clinician_ids:
+                transaction.condition_check(
+                    Clinician,
+                    clinician_id,
+                    condition=(Clinician.clinic_id == principal.clinic_id)
+                    & (Clinician.active == True),  # noqa: E712 (a DynamoDB condition)
+                )
+                assignment = ClinicianAssignment(
+                    pk=pk,
+                    sk=ClinicianAssignment.sort_key(clinician_id),
+                    consultation_id=consultation_id,
+                    clinic_id=principal.clinic_id,
+                    clinician_id=clinician_id,
+                    clinician_day=day_key(clinician_id, local_day),
+                    starts_at=new.starts_at,
+                    duration_minutes=new.duration_minutes,
+                    status=SCHEDULED,
+                    patient_display_name=new.patient.display_name,
+                    expires_at=expires_at,
+                )
+                transaction.save(assignment, condition=new_item)
+        return ConsultationRecord(consultation, [patient])
+
+    def get(self, principal: Principal, consultation_id: str) -> ConsultationRecord:
+        try:
+            room = consultation_queries.load_waiting_room(consultation_id)
+        except NotFound:
+            raise NotFound("no such consultation") from None
+        if room.consultation.clinic_id != principal.clinic_id:
+            raise NotFound("no such consultation")
+        return ConsultationRecord(room.consultation, room.participants)
+
+    def day(self, principal: Principal, day: date | None, *, mine: bool) -> list[DayEntry]:
+        """The clinic's (or with `mine`, the caller's) consultations on a local day."""
+        day = day or self._clock.now().astimezone(_zone(self.clinic_of(principal))).date()
+        items: list[Consultation] | list[ClinicianAssignment] = (
+            consultation_queries.clinician_day(principal.id, day)
+            if mine
+            else consultation_queries.clinic_day(principal.clinic_id, day)
+        )
+        return [
+            DayEntry(
+                item.consultation_id,
+                item.starts_at or datetime.min,
+                int(item.duration_minutes),
+                item.status,
+            )
+            for item in items
+            if item.clinic_id == principal.clinic_id
+        ]
+
+    def reschedule(
+        self, principal: Principal, consultation_id: str, change: ScheduleChange
+    ) -> ConsultationRecord:
+        record = self.get(principal, consultation_id)
+        consultation = record.consultation
+        if consultation.status != SCHEDULED:
+            raise Conflict("only a scheduled consultation can be changed")
+        starts_at = change.starts_at or consultation.starts_at or self._clock.now()
+        duration = change.duration_minutes or int(consultation.duration_minutes)
+        expires_at = starts_at + timedelta(minutes=duration) + self._retention
+        local_day = _local_day(starts_at, self.clinic_of(principal))
+        schedule: list[Action] = [
+            ConsultationItem.starts_at.set(starts_at),
+            ConsultationItem.expires_at.set(expires_at),
+        ]
+        actions = [
+            *schedule,
+            Consultation.duration_minutes.set(duration),
+            Consultation.updated_at.set(self._clock.now()),
+            ConsultationItem.clinic_day.set(day_key(principal.clinic_id, local_day)),
+        ]
+        if change.time_zone is not None:
+            actions.append(Consultation.time_zone.set(change.time_zone))
+        if change.language is not None:
+            actions.append(Consultation.language.set(change.language))
+        with self._transaction() as transaction:
+            transaction.update(
+                consultation, actions=actions, condition=Consultation.status == SCHEDULED
+            )
+            for clinician_id in consultation.clinician_ids:
+                transaction.update(
+                    _assignment_key(consultation_id, clinician_id),
+                    actions=[
+                        *schedule,
+                        ClinicianAssignment.duration_minutes.set(duration),
+                        ConsultationItem.clinician_day.set(day_key(clinician_id, local_day)),
+                    ],
+                    condition=ConsultationItem.pk.exists(),
+                )
+            for participant in record.participants:
+                transaction.update(
+                    participant, actions=[ConsultationItem.expires_at.set(expires_at)]
+                )
+        return self.get(principal, consultation_id)
+
+    def cancel(self, principal: Principal, consultation_id: str) -> ConsultationRecord:
+        """Mark it cancelled (the days show it so) and tell whoever was invited; idempotent.
+
+        The notice goes on each channel an invitation was sent on, as attempt 1 of purpose
+        `cancellation`: a repeated or retried cancel finds each claim taken and sends nothing,
+        but completes notices that a failed earlier run did not send.
+        """
+        record = self.get(principal, consultation_id)
+        if record.consultation.status != CANCELLED:
+            self._mark_cancelled(record)
+            record = self.get(principal, consultation_id)
+        clinic = self.clinic_of(principal)
+        for participant in record.participants:
+            for delivery in deliveries(participant):
+                if delivery.purpose == "invitation" and delivery.status == SENT:
+                    self._courier.send_cancellation(
+                        record.consultation, participant, delivery.channel, clinic=clinic
+                    )
+        return self.get(principal, consultation_id)
+
+    def _mark_cancelled(self, record: ConsultationRecord) -> None:
+        consultation_id = record.consultation.consultation_id
+        with self._transaction() as transaction:
+            transaction.update(
+                record.consultation,
+                actions=[
+                    Consultation.status.set(CANCELLED),
+                    Consultation.updated_at.set(self._clock.now()),
+                ],
+                condition=Consultation.status == SCHEDULED,
+            )
+            for clinician_id in record.consultation.clinician_ids:
+                transaction.update(
+                    _assignment_key(consultation_id, clinician_id),
+                    actions=[ClinicianAssignment.status.set(CANCELLED)],
+                    condition=ConsultationItem.pk.exists(),
+                )
+
+    def clinic_of(self, principal: Principal) -> Clinic:
+        try:
+            return Clinic.get(principal.clinic_id)
+        except Clinic.DoesNotExist:
+            raise NotFound("the clinician's clinic does not exist") from None
+
+    def _expiry(self, new: NewConsultation) -> datetime:
+        return new.starts_at + timedelta(minutes=new.duration_minutes) + self._retention
+
+    def _transaction(self, on_condition: Callable[[], ClientError] | None = None) -> _Transaction:
+        # The models' own connection: the stage's region and endpoint, one client.
+        return _Transaction(ConsultationItem._get_connection().connection, on_condition)
+
+
+class _Transaction(TransactWrite):
+    """A `TransactWrite` whose failed condition becomes a client error, not a 500."""
+
+    def __init__(
+        self, connection: Connection, on_condition: Callable[[], ClientError] | None
+    ) -> None:
+        super().__init__(connection=connection)
+        self._on_condition = on_condition
+
+    def __exit__(self, exc_type: object, exc_val: object, exc_tb: object) -> None:
+        try:
+            super().__exit__(exc_type, exc_val, exc_tb)  # type: ignore[no-untyped-call]
+        except TransactWriteError as error:
+            if error.cause_response_code != "TransactionCanceledException":
+                raise
+            reasons = {reason.code for reason in error.cancellation_reasons if reason}
+            if "ConditionalCheckFailed" not in reasons:
+                raise
+            if self._on_condition is not None:
+                raise self._on_condition() from None
+            raise Conflict("the consultation changed meanwhile; reload it") from None
+
+
+def _require_colleague(clinician_id: str, clinic_id: str) -> None:
+    try:
+        clinician = Clinician.get(clinician_id)
+    except Clinician.DoesNotExist:
+        raise _colleague_error() from None
+    if clinician.clinic_id != clinic_id or not clinician.active:
+        raise _colleague_error()
+
+
+def _colleague_error() -> InvalidField:
+    return InvalidField(
+        "clinician_ids", "every clinician must be an active clinician of the clinic"
+    )
+
+
+def _assignment_key(consultation_id: str, clinician_id: str) -> ClinicianAssignment:
+    return ClinicianAssignment(
+        ConsultationItem.partition(consultation_id), ClinicianAssignment.sort_key(clinician_id)
+    )
+
+
+def _zone(clinic: Clinic) -> ZoneInfo:
+    return ZoneInfo(clinic.time_zone)
+
+
+def _local_day(moment: datetime, clinic: Clinic) -> date:
+    return moment.astimezone(_zone(clinic)).date()

@@ -1,0 +1,71 @@
+"""Participant sessions: exchange a link's token (and access code) for a session; who am I.
+
+`chalicelib.participant_links` does the work. No route here acts on a GET of a link: the
+token only ever arrives in a POST body, sent by the page's script.
+"""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.clinician_auth import session_cookie, session_token_of
+from chalicelib.errors import InvalidField, Unauthorized
+from chalicelib.models import CONSULTATION_SK, Clinic, Consultation, ConsultationItem, Participant
+from chalicelib.participant_links import CANCELLED, COOKIE_NAME
+from chalicelib.request_body import json_object, required_text
+from chalicelib.wiring import services
+
+blueprint = Blueprint(__name__)
+
+Headers = dict[str, str | list[str]]
+NO_STORE: Headers = {"Cache-Control": "no-store"}
+
+
+@blueprint.route("/api/participant-sessions", methods=["POST"])
+def start_participant_session() -> Response:
+    request = blueprint.current_request
+    body = json_object(request)
+    token = required_text(body, "token")
+    code = body.get("access_code")
+    if code is not None and not isinstance(code, str):
+        raise InvalidField("access_code", "`access_code` must be a string")
+    started = services().participant_links.exchange(
+        token, access_code=code, browser_language=request.headers.get("accept-language")
+    )
+    cookie = session_cookie(
+        started.token,
+        lifetime=started.lifetime,
+        secure=services().settings.stage != "local",
+        name=COOKIE_NAME,
+    )
+    answer = {
+        "consultation_id": started.principal.consultation_id,
+        "participant_id": started.principal.id,
+        "language": started.language,
+        "expires_in": int(started.lifetime.total_seconds()),
+    }
+    return Response(body=answer, status_code=201, headers={**NO_STORE, "Set-Cookie": cookie})
+
+
+@blueprint.route("/api/participant-session", methods=["GET"])
+def who_am_i() -> Response:
+    request = blueprint.current_request
+    principal = services().participant_links.resume(session_token_of(request, COOKIE_NAME))
+    partition = ConsultationItem.partition(principal.consultation_id or "")
+    try:
+        consultation = Consultation.get(partition, CONSULTATION_SK)
+        participant = Participant.get(partition, Participant.sort_key(principal.id))
+        clinic = Clinic.get(principal.clinic_id)
+    except (Consultation.DoesNotExist, Participant.DoesNotExist, Clinic.DoesNotExist):
+        raise Unauthorized("the session's consultation no longer exists") from None
+    if consultation.status == CANCELLED:
+        raise Unauthorized("the consultation has been cancelled")
+    answer = {
+        "consultation_id": consultation.consultation_id,
+        "participant_id": participant.participant_id,
+        "role": participant.role,
+        "language": participant.language,
+        "clinic_name": clinic.name,
+        "starts_at": consultation.starts_at.isoformat() if consultation.starts_at else None,
+    }
+    return Response(body=answer, status_code=200, headers=NO_STORE)

@@ -1,0 +1,293 @@
+"""Participant links: hashed tokens, sessions by POST only, expiry, access codes, guests."""
+
+from __future__ import annotations
+
+import dataclasses
+import email
+import email.policy
+import json
+import re
+from datetime import timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import boto3
+import pytest
+from chalice import Chalice
+from chalice.test import Client
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+from moto.sns.models import sns_backends
+
+from chalicelib import access_codes, wiring
+from chalicelib.config import Settings
+from chalicelib.errors import Conflict, InvalidField
+from chalicelib.guests import NewGuest, add_guest
+from chalicelib.models import (
+    AuditEvent,
+    Clinic,
+    Consultation,
+    LinkToken,
+    Participant,
+)
+from chalicelib.outbound.courier import build_courier
+from chalicelib.participant_links import ParticipantLinks
+from chalicelib.principals import Principal
+from chalicelib.secret_tokens import token_hash
+from tests.conftest import START
+from tests.support import builders
+from tests.support.fakes import FrozenClock
+
+REGION = "eu-west-1"
+SENDER = "no-reply@clinic.example"
+BASE_URL = "https://vestibule.example"
+JSON = {"Content-Type": "application/json"}
+STARTS = START + timedelta(hours=1)  # 20 minutes long, 60 minutes of grace
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, sender_email=SENDER, public_base_url=BASE_URL)
+
+
+@pytest.fixture
+def clinic(app: Chalice) -> Clinic:
+    item = Clinic(clinic_id="clinic-1", name="Clinique Test", time_zone="Europe/Paris")
+    item.created_at = START
+    item.save()
+    return item
+
+
+@pytest.fixture
+def consultation(clinic: Clinic) -> Consultation:
+    item = builders.consultation("k1", clinic_id=clinic.clinic_id, starts_at=STARTS)
+    item.save()
+    return item
+
+
+@pytest.fixture
+def patient(consultation: Consultation) -> Participant:
+    item = builders.participant("k1", "p1")
+    item.phone = "+33612345678"
+    item.email = "patient@example.org"
+    item.save()
+    return item
+
+
+@pytest.fixture
+def links(app: Chalice) -> ParticipantLinks:
+    return wiring.services().participant_links
+
+
+def token_of(link: str) -> str:
+    match = re.fullmatch(rf"{re.escape(BASE_URL)}/j/#([\w-]+)", link)
+    assert match is not None, link
+    return match.group(1)
+
+
+def exchange(client: Client, token: str, code: str | None = None, **headers: str) -> Any:
+    body: dict[str, str] = {"token": token}
+    if code is not None:
+        body["access_code"] = code
+    return client.http.post(
+        "/api/participant-sessions", headers={**JSON, **headers}, body=json.dumps(body)
+    )
+
+
+def error_of(response: Any) -> dict[str, Any]:
+    error: dict[str, Any] = json.loads(response.body)["error"]
+    return error
+
+
+def test_the_link_carries_256_random_bits_in_its_fragment_and_only_the_hash_is_stored(
+    links: ParticipantLinks, consultation: Consultation, patient: Participant
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    assert len(token) >= 43  # 32 bytes of urlsafe base64: at least 128 bits, here 256
+    stored = list(LinkToken.scan())
+    assert [item.token_hash for item in stored] == [token_hash(token)]
+    assert token not in json.dumps([item.attribute_values for item in stored], default=str)
+    assert stored[0].purpose == "participant_link"
+
+
+def test_no_get_route_spends_a_link_and_two_devices_can_both_exchange_it(
+    app: Chalice, links: ParticipantLinks, consultation: Consultation, patient: Participant
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    with Client(app) as client:
+        for path, methods in app.routes.items():
+            if "GET" in methods and "{" not in path:
+                client.http.get(f"{path}?t={token}")
+        phone, laptop = exchange(client, token), exchange(client, token)
+    assert phone.status_code == laptop.status_code == 201
+    assert LinkToken.get(token_hash(token)).purpose == "participant_link"
+    cookie = phone.headers["Set-Cookie"]
+    assert cookie.startswith("vestibule_participant=")
+    for attribute in ("HttpOnly", "SameSite=Strict", "Path=/api", "Secure"):
+        assert attribute in cookie
+
+
+def test_the_session_says_who_the_participant_is(
+    app: Chalice, links: ParticipantLinks, consultation: Consultation, patient: Participant
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    with Client(app) as client:
+        cookie = exchange(client, token).headers["Set-Cookie"].split(";", 1)[0]
+        me = client.http.get("/api/participant-session", headers={"Cookie": cookie})
+        anonymous = client.http.get("/api/participant-session")
+    assert me.status_code == 200
+    assert json.loads(me.body) == {
+        "consultation_id": "k1",
+        "participant_id": "p1",
+        "role": "patient",
+        "language": "fr",
+        "clinic_name": "Clinique Test",
+        "starts_at": STARTS.isoformat(),
+    }
+    assert anonymous.status_code == 401
+
+
+def test_a_link_expires_at_the_end_of_the_consultation_plus_the_clinics_grace(
+    app: Chalice,
+    clock: FrozenClock,
+    links: ParticipantLinks,
+    consultation: Consultation,
+    patient: Participant,
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    end = STARTS + timedelta(minutes=20 + 60)
+    with Client(app) as client:
+        clock.advance(end - clock.now() - timedelta(seconds=1))
+        assert exchange(client, token).status_code == 201
+        clock.advance(timedelta(seconds=1))
+        expired = exchange(client, token)
+    assert expired.status_code == 410
+    assert error_of(expired)["reason"] == "expired"
+    assert error_of(expired)["title"] == "Ce lien a expiré"
+
+
+def test_a_cancelled_consultation_refuses_its_links_in_the_participants_language(
+    app: Chalice, links: ParticipantLinks, consultation: Consultation, patient: Participant
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    consultation.update(actions=[Consultation.status.set("cancelled")])
+    with Client(app) as client:
+        response = exchange(client, token, **{"Accept-Language": "de"})
+    assert response.status_code == 410
+    assert error_of(response)["reason"] == "cancelled"
+    assert error_of(response)["title"] == "Cette consultation a été annulée"
+
+
+def test_an_unknown_link_is_refused_in_the_browsers_language(app: Chalice) -> None:
+    with Client(app) as client:
+        response = exchange(client, "not-a-real-token", **{"Accept-Language": "fi, en;q=0.5"})
+    assert response.status_code == 404
+    assert error_of(response)["reason"] == "unknown"
+    assert error_of(response)["title"] == "Linkki ei kelpaa"
+
+
+def test_five_wrong_codes_lock_the_link_for_15_minutes_and_the_lockout_is_audited(
+    app: Chalice,
+    clock: FrozenClock,
+    links: ParticipantLinks,
+    consultation: Consultation,
+    patient: Participant,
+) -> None:
+    code = access_codes.new_code()
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    token = token_of(links.issue_link(consultation, patient, access_code=code))
+    assert code not in json.dumps(LinkToken.get(token_hash(token)).attribute_values, default=str)
+    with Client(app) as client:
+        assert error_of(exchange(client, token))["reason"] == "access_code_required"
+        answers = [exchange(client, token, wrong) for _ in range(5)]
+        assert [a.status_code for a in answers] == [401, 401, 401, 401, 429]
+        assert error_of(answers[0])["reason"] == "wrong_code"
+        assert error_of(answers[-1])["reason"] == "locked"
+        assert answers[-1].headers["Retry-After"] == "900"
+        still_locked = exchange(client, token, code)
+        assert still_locked.status_code == 429
+        assert error_of(still_locked)["reason"] == "locked"
+        clock.advance(timedelta(minutes=15))
+        assert exchange(client, token, wrong).status_code == 401  # counting again
+        assert exchange(client, token, code).status_code == 201
+    events = list(AuditEvent.query("clinic-1"))
+    assert [event.action for event in events] == ["participant_link.locked"]
+    assert events[0].actor_id == "p1"
+    assert "+336" not in json.dumps(events[0].attribute_values, default=str)
+    assert LinkToken.get(token_hash(token)).failed_attempts == 0
+
+
+def test_a_right_code_resets_the_count_of_wrong_ones(
+    app: Chalice, links: ParticipantLinks, consultation: Consultation, patient: Participant
+) -> None:
+    code = access_codes.new_code()
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    token = token_of(links.issue_link(consultation, patient, access_code=code))
+    with Client(app) as client:
+        for _ in range(4):
+            exchange(client, token, wrong)
+        assert exchange(client, token, code).status_code == 201
+        assert exchange(client, token, wrong).status_code == 401
+    assert LinkToken.get(token_hash(token)).failed_attempts == 1
+
+
+def sms_sent() -> list[tuple[str, str]]:
+    return list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
+
+
+def mail_text() -> list[str]:
+    texts = []
+    for sent in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages:
+        message = email.message_from_string(sent.raw_data, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        body = message.get_body(preferencelist=("plain",))
+        assert body is not None
+        texts.append(str(body.get_content()))
+    return texts
+
+
+def test_the_code_goes_by_sms_for_a_link_by_email_and_by_email_for_a_link_by_sms(
+    settings: Settings,
+    clock: FrozenClock,
+    clinic: Clinic,
+    consultation: Consultation,
+    patient: Participant,
+) -> None:
+    boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
+    courier = build_courier(settings, clock)
+    access_codes.send_on_other_channel(
+        courier, consultation, patient, "123456", link_channel="email", clinic=clinic
+    )
+    assert len(sms_sent()) == 1 and "123456" in sms_sent()[0][1]
+    assert mail_text() == []
+    access_codes.send_on_other_channel(
+        courier, consultation, patient, "654321", link_channel="whatsapp", clinic=clinic
+    )
+    assert len(sms_sent()) == 1
+    assert len(mail_text()) == 1 and "654321" in mail_text()[0]
+
+
+def test_a_code_is_refused_when_the_participant_lacks_the_other_channel(
+    patient: Participant,
+) -> None:
+    patient.phone = None
+    with pytest.raises(InvalidField) as refused:
+        access_codes.other_channel(patient, "email")
+    assert refused.value.field == "access_code"
+
+
+def test_guests_join_up_to_four_participants_then_the_consultation_is_full(
+    settings: Settings, consultation: Consultation, patient: Participant
+) -> None:
+    clinician = Principal.of_clinician("c1", "clinic-1")
+    roles = ["family", "interpreter", "professional"]
+    for role in roles:
+        guest = NewGuest(display_name="Guest", role=role, language="de", email="g@example.org")
+        add_guest(clinician, "k1", guest, region=settings.region)
+    participants = list(
+        Participant.query(consultation.pk, Participant.sk.startswith("PARTICIPANT#"))
+    )
+    assert sorted(p.role for p in participants) == sorted([*roles, "patient"])
+    one_more = NewGuest(display_name="Guest", role="family", language="en", phone="+3360000")
+    with pytest.raises(Conflict):
+        add_guest(clinician, "k1", one_more, region=settings.region)
