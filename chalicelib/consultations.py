@@ -34,6 +34,7 @@ from chalicelib.models import (
     ConsultationItem,
     Participant,
     day_key,
+    due_day_key,
 )
 from chalicelib.outbound.courier import Courier
 from chalicelib.outbound.ledger import SENT, deliveries
@@ -102,6 +103,8 @@ class Consultations:
             channels=list(new.patient.channels),
             expires_at=expires_at,
         )
+        patient.due_at = self._reminder_due(patient, new.starts_at, clinic)
+        patient.due_day = due_day_key(patient.due_at) if patient.due_at else None
         with self._transaction(on_condition=_colleague_error) as transaction:
             new_item = ConsultationItem.pk.does_not_exist()
             transaction.save(consultation, condition=new_item)
@@ -167,7 +170,8 @@ class Consultations:
         starts_at = change.starts_at or consultation.starts_at or self._clock.now()
         duration = change.duration_minutes or int(consultation.duration_minutes)
         expires_at = starts_at + timedelta(minutes=duration) + self._retention
-        local_day = _local_day(starts_at, self.clinic_of(principal))
+        clinic = self.clinic_of(principal)
+        local_day = _local_day(starts_at, clinic)
         schedule: list[Action] = [
             ConsultationItem.starts_at.set(starts_at),
             ConsultationItem.expires_at.set(expires_at),
@@ -197,8 +201,13 @@ class Consultations:
                     condition=ConsultationItem.pk.exists(),
                 )
             for participant in record.participants:
+                due_at = self._reminder_due(participant, starts_at, clinic)
                 transaction.update(
-                    participant, actions=[ConsultationItem.expires_at.set(expires_at)]
+                    participant,
+                    actions=[
+                        ConsultationItem.expires_at.set(expires_at),
+                        *(_due_actions(due_at) if due_at else _no_due_actions()),
+                    ],
                 )
         return self.get(principal, consultation_id)
 
@@ -239,6 +248,17 @@ class Consultations:
                     actions=[ClinicianAssignment.status.set(CANCELLED)],
                     condition=ConsultationItem.pk.exists(),
                 )
+            for participant in record.participants:  # no reminder of a cancelled one
+                transaction.update(participant, actions=_no_due_actions())
+
+    def _reminder_due(
+        self, participant: Participant, starts_at: datetime, clinic: Clinic
+    ) -> datetime | None:
+        """When `participant`'s reminder falls due; None without a channel or if it is past."""
+        if reminder_channel(participant, clinic) is None:
+            return None
+        due_at = starts_at - timedelta(minutes=int(clinic.settings.reminder_lead_minutes))
+        return due_at if due_at > self._clock.now() else None
 
     def clinic_of(self, principal: Principal) -> Clinic:
         try:
@@ -275,6 +295,25 @@ class _Transaction(TransactWrite):
             if self._on_condition is not None:
                 raise self._on_condition() from None
             raise Conflict("the consultation changed meanwhile; reload it") from None
+
+
+def reminder_channel(participant: Participant, clinic: Clinic) -> str | None:
+    """The channel a reminder goes on: SMS, else WhatsApp (if the clinic has it), else none."""
+    if participant.phone is None:
+        return None
+    if "sms" in participant.channels:
+        return "sms"
+    if "whatsapp" in participant.channels and clinic.settings.whatsapp_phone_number_id:
+        return "whatsapp"
+    return None
+
+
+def _due_actions(due_at: datetime) -> list[Action]:
+    return [ConsultationItem.due_at.set(due_at), ConsultationItem.due_day.set(due_day_key(due_at))]
+
+
+def _no_due_actions() -> list[Action]:
+    return [ConsultationItem.due_at.remove(), ConsultationItem.due_day.remove()]
 
 
 def _require_colleague(clinician_id: str, clinic_id: str) -> None:

@@ -35,6 +35,7 @@ from chalicelib.outbound.email import EmailSender
 from chalicelib.participant_links import ParticipantLinks
 from chalicelib.push import Pusher, WebsocketSender
 from chalicelib.rate_limits import RateLimiter
+from chalicelib.reminders import Reminders
 from chalicelib.tables import bind_models
 from chalicelib.tickets import TicketBook
 from chalicelib.turn_credentials import IceServerIssuer
@@ -58,6 +59,7 @@ class Services:
     consultations: Consultations
     courier: Courier
     invitations: Invitations
+    reminders: Reminders
 
 
 _app: Chalice | None = None
@@ -109,6 +111,7 @@ def configure(
         clock=clock, retention=timedelta(days=settings.retention_days), courier=courier
     )
     participant_links = ParticipantLinks(clock=clock, public_base_url=settings.public_base_url)
+    links = link_issuer or participant_links
     _services = Services(
         settings=settings,
         clock=clock,
@@ -135,9 +138,8 @@ def configure(
         participant_links=participant_links,
         consultations=consultations,
         courier=courier,
-        invitations=Invitations(
-            consultations=consultations, courier=courier, links=link_issuer or participant_links
-        ),
+        invitations=Invitations(consultations=consultations, courier=courier, links=links),
+        reminders=Reminders(clock=clock, courier=courier, links=links),
     )
     return _services
 

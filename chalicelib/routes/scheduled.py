@@ -1,7 +1,8 @@
 """The sweeper: runs every minute for time-driven work.
 
-Reminders and late-clinician notices arrive with their issues; each will find its due work
-through the sparse `by_due_work` index, against the injected clock.
+It sends the reminders that are due (`chalicelib.reminders`), found through the sparse
+`by_due_work` index against the injected clock. Late-clinician notices arrive with their
+issue and will use the same index.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ blueprint = Blueprint(__name__)
 @blueprint.schedule(Rate(1, unit=Rate.MINUTES))
 def sweep(event: CloudWatchEvent) -> dict[str, int]:
     now = services().clock.now()
-    handled = 0
+    swept = services().reminders.run()
     metrics.add_metric(name="SweepRuns", unit=MetricUnit.Count, value=1)
-    logger.info("sweep finished", extra={"handled": handled, "at": now.isoformat()})
-    return {"handled": handled}
+    metrics.add_metric(name="RemindersHandled", unit=MetricUnit.Count, value=swept.handled)
+    metrics.add_metric(name="RemindersFailed", unit=MetricUnit.Count, value=swept.failed)
+    logger.info(
+        "sweep finished",
+        extra={"handled": swept.handled, "failed": swept.failed, "at": now.isoformat()},
+    )
+    return {"handled": swept.handled, "failed": swept.failed}

@@ -70,4 +70,4 @@ def test_the_sweeper_runs_on_its_schedule(app: Chalice) -> None:
                 source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
             ),
         )
-    assert response.payload == {"handled": 0}
+    assert response.payload == {"handled": 0, "failed": 0}
