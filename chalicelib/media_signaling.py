@@ -3,8 +3,10 @@
 The handlers check that the connection belongs to a consultation (the room is the
 consultation; the participant is whoever holds the connection), find the consultation's
 media worker (`MediaWorkerRegistry.assign`), and relay to the worker's signed control API.
-When the worker does not answer, they ask for another one and try once more: a browser that
-lost its worker simply sends `media.join` again and lands on the new one.
+When the worker does not answer a join or an echo start, they ask for another one and try
+once more: a browser that lost its worker simply sends `media.join` again and lands on the
+new one. The other messages only reach the consultation's current worker and never move
+the consultation: leaving, or a late ICE candidate, must not reassign a room.
 
     media.config      → media.config {participant_id, ice_servers}
     media.join {sdp}  → media.answer {sdp, roster}; the others get media.roster
@@ -20,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from chalicelib.errors import Forbidden, InvalidField, MediaUnavailable
+from chalicelib.errors import Forbidden, InvalidField, MediaUnavailable, NotFound
 from chalicelib.media_client import MediaClient
 from chalicelib.media_workers import MediaWorkerRegistry, WorkerEndpoint
 from chalicelib.push import Pusher
@@ -85,20 +87,17 @@ class MediaSignaling:
         if len(candidate["candidate"]) > MAX_CANDIDATE_CHARS:
             raise InvalidField("candidate", "the ICE candidate is too long")
         participant_id = context.connection.principal_id
-        self._with_worker(
-            room_id,
-            lambda worker: self._client.add_ice_candidate(
-                worker, room_id, participant_id, candidate
-            ),
-        )
+        worker = self._current_worker(room_id)
+        self._client.add_ice_candidate(worker, room_id, participant_id, candidate)
         return message.reply("media.ice.added")
 
     def leave(self, context: MessageContext, message: InboundMessage) -> Reply:
         room_id = _room_of(context)
         participant_id = context.connection.principal_id
-        worker = self._workers.assign(room_id)
-        self._client.leave(worker, room_id, participant_id)
-        self._tell_others(context, self._client.roster(worker, room_id))
+        worker = self._workers.current(room_id)
+        if worker is not None:  # with no live worker, there is no call left to leave
+            self._client.leave(worker, room_id, participant_id)
+            self._tell_others(context, self._client.roster(worker, room_id))
         return message.reply("media.left")
 
     def echo_start(self, context: MessageContext, message: InboundMessage) -> Reply:
@@ -108,12 +107,12 @@ class MediaSignaling:
         return message.reply("media.echo", session_id=session["session_id"], sdp=session["sdp"])
 
     def echo_stats(self, context: MessageContext, message: InboundMessage) -> Reply:
-        worker = self._workers.assign(_room_of(context))
+        worker = self._current_worker(_room_of(context))
         session_id = _text(message.data, "session_id", 100)
         return message.reply("media.echo.stats", stats=self._client.echo_stats(worker, session_id))
 
     def echo_stop(self, context: MessageContext, message: InboundMessage) -> Reply:
-        worker = self._workers.assign(_room_of(context))
+        worker = self._current_worker(_room_of(context))
         self._client.stop_echo(worker, _text(message.data, "session_id", 100))
         return message.reply("media.echo.stopped")
 
@@ -124,6 +123,12 @@ class MediaSignaling:
             return call(worker)
         except MediaUnavailable:
             return call(self._workers.assign(room_id, instead_of=worker.worker_id))
+
+    def _current_worker(self, room_id: str) -> WorkerEndpoint:
+        worker = self._workers.current(room_id)
+        if worker is None:
+            raise NotFound("this consultation has no call on a media worker; join it first")
+        return worker
 
     def _tell_others(self, context: MessageContext, roster: list[dict[str, Any]]) -> None:
         self._pusher.push_to_consultation(

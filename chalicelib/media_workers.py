@@ -61,6 +61,13 @@ class MediaWorkerRegistry:
         now = self._clock.now()
         return [worker for worker in MediaWorker.by_pool.query(self._pool) if is_live(worker, now)]
 
+    def current(self, consultation_id: str) -> WorkerEndpoint | None:
+        """The consultation's pinned worker while it is live; never assigns or moves one."""
+        pinned = self._pinned_worker_id(consultation_id)
+        live = (w for w in self.live_workers() if w.worker_id == pinned)
+        worker = next(live, None) if pinned is not None else None
+        return _endpoint(worker) if worker is not None else None
+
     def assign(self, consultation_id: str, *, instead_of: str | None = None) -> WorkerEndpoint:
         """The consultation's live worker, or a newly recorded one; `MediaUnavailable` if none."""
         for _ in range(MAX_ATTEMPTS):

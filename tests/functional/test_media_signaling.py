@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 
 from chalicelib.connections import ConnectionRegistry
-from chalicelib.errors import Forbidden, InvalidField, MediaUnavailable
+from chalicelib.errors import Forbidden, InvalidField, MediaUnavailable, NotFound
 from chalicelib.media_client import MediaClient
 from chalicelib.media_signaling import MediaSignaling
 from chalicelib.media_workers import MediaWorkerRegistry, WorkerEndpoint
+from chalicelib.models import CONSULTATION_SK, Consultation, ConsultationItem
 from chalicelib.principals import Principal
 from chalicelib.push import Pusher
 from chalicelib.turn_credentials import IceServerIssuer
@@ -204,3 +205,25 @@ def test_every_media_message_type_is_routed(router: MessageRouter) -> None:
         "media.echo.stats",
         "media.echo.stop",
     }
+
+
+def test_leaving_and_late_candidates_never_move_the_room(
+    router: MessageRouter, client: FakeMediaClient, clock: FrozenClock
+) -> None:
+    context = connected("p1")
+    ask(router, context, "media.join", sdp=OFFER)  # pinned to w1
+    clock.advance(builders.MEDIA_HEARTBEAT * 4)  # w1 and w2 stop heart-beating
+    builders.media_worker(clock, "w3")
+
+    assert ask(router, context, "media.leave")["type"] == "media.left"
+    with pytest.raises(NotFound):
+        ask(
+            router,
+            context,
+            "media.ice",
+            candidate={"candidate": "candidate:1 1 udp 1 x 1 typ host"},
+        )
+
+    pinned = Consultation.get(ConsultationItem.partition("c1"), CONSULTATION_SK).media_worker_id
+    assert pinned == "w1"  # only a join moves the room, to w3
+    assert ask(router, context, "media.join", sdp=OFFER)["sdp"] == "answer from w3"

@@ -168,3 +168,16 @@ def test_live_workers_is_one_query_of_the_pool_index(
     registry.live_workers()
 
     assert calls == ["Query"]
+
+
+def test_current_names_the_live_pinned_worker_and_never_assigns(
+    registry: MediaWorkerRegistry, clock: FrozenClock
+) -> None:
+    builders.media_worker(clock, "w1")
+    assert registry.current("c1") is None  # nothing pinned yet, and nothing gets pinned
+    assert pinned() is None
+    registry.assign("c1")
+    assert registry.current("c1") == WorkerEndpoint("w1", "http://w1.internal:8080")
+    clock.advance(4 * builders.MEDIA_HEARTBEAT)
+    assert registry.current("c1") is None  # stale: the caller decides whether to move it
+    assert pinned() == "w1"
