@@ -6,40 +6,30 @@ spends nothing, pressing "Continue" does.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Browser, expect
 
 from devstack.demo import CLINICIAN_EMAIL, CLINICIAN_NAME
-from tests.e2e.local_stack import RunningStack, get_json
+from tests.e2e.clinic_pages import SIGN_IN_LINK
+from tests.e2e.local_stack import RunningStack
+from tests.e2e.outbox_reader import link_in, messages_to, wait_for_message
 
 pytestmark = pytest.mark.browser
-
-LINK = re.compile(r"https?://\S+/clinic/sign-in\.html#token=[\w-]+")
-
-
-def newest_link_to(stack: RunningStack, address: str) -> str:
-    emails = get_json(f"{stack.options.outbox_url}.json")["emails"]
-    for email in emails:
-        if address in email["to"]:
-            match = LINK.search(email["body"])
-            assert match is not None, email["body"]
-            return match.group(0)
-    raise AssertionError(f"no email to {address} in the outbox")
 
 
 def test_a_clinician_signs_in_with_an_emailed_link_and_signs_out(
     stack: RunningStack, browser: Browser
 ) -> None:
     page = browser.new_page()
+    earlier = len(messages_to(stack, "emails", CLINICIAN_EMAIL))
     try:
         page.goto(f"{stack.options.front_url}/clinic/sign-in.html")
         page.get_by_label("Work email address").fill(CLINICIAN_EMAIL)
         page.get_by_role("button", name="Send me a link").click()
         expect(page.get_by_role("status")).to_contain_text("a link is on its way")
 
-        link = newest_link_to(stack, CLINICIAN_EMAIL)
+        email = wait_for_message(stack, "emails", CLINICIAN_EMAIL, after=earlier)
+        link = link_in(email, SIGN_IN_LINK)
         assert link.startswith(stack.options.front_url)
         page.goto(link)
         page.reload()  # opening the link twice spends nothing

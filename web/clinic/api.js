@@ -2,10 +2,12 @@
 // The session cookie is HttpOnly: scripts never see it, the browser sends it to /api.
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, { field = null, retryAfter = null } = {}) {
     super(message);
     this.status = status;
     this.code = code;
+    this.field = field; // the bad input, e.g. "patient.phone", for invalid_field
+    this.retryAfter = retryAfter; // seconds, on 429
   }
 }
 
@@ -20,10 +22,22 @@ export async function callApi(method, path, { body, csrfToken } = {}) {
     credentials: "same-origin",
   });
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
+  const data = text ? parseJson(text) : null;
   if (!response.ok) {
     const error = (data && data.error) || {};
-    throw new ApiError(response.status, error.code || "unknown", error.message || response.statusText);
+    const retryAfter = Number(response.headers.get("Retry-After")) || null;
+    throw new ApiError(response.status, error.code || "unknown", error.message || response.statusText, {
+      field: error.field || null,
+      retryAfter,
+    });
   }
   return data;
+}
+
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null; // a proxy's HTML error page: the status says enough
+  }
 }

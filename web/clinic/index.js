@@ -1,36 +1,90 @@
-// The clinic home page (the dashboard comes later): who is signed in, and signing out.
-// Without a session it sends the visitor to the sign-in page.
-import { ApiError, callApi } from "/clinic/api.js";
+// The clinic's day view: one day's consultations in the clinic's time zone, with previous /
+// next day, "Today", "Only mine" and a link to each consultation. The day and the toggle live
+// in the URL (?day=YYYY-MM-DD&mine=true), so reloading or going back keeps them.
+import { el } from "/clinic/dom.js";
+import { consultationPage, newConsultationPage } from "/clinic/links.js";
+import { formatDay, formatDuration, formatTimeRange } from "/clinic/format.js";
+import { explain, say } from "/clinic/messages.js";
+import { startPage } from "/clinic/page.js";
+import { addDays, isDate, todayIn } from "/clinic/time.js";
 
-const who = document.getElementById("who");
-const signOut = document.getElementById("sign-out");
-const message = document.getElementById("message");
-let csrfToken = null;
+const { session, clinic } = await startPage();
+const dayInput = document.getElementById("day");
+const mine = document.getElementById("mine");
+const heading = document.getElementById("day-heading");
+const list = document.getElementById("day-list");
+const message = document.getElementById("day-message");
+const newLink = document.getElementById("new-consultation");
+let shown = 0; // answers to older requests are dropped
 
-async function load() {
+function fromUrl() {
+  const params = new URLSearchParams(window.location.search);
+  const day = params.get("day");
+  return { day: isDate(day) ? day : todayIn(clinic.time_zone), mine: params.get("mine") === "true" };
+}
+
+function go(day, onlyMine, { replace = false } = {}) {
+  const params = new URLSearchParams({ day });
+  if (onlyMine) params.set("mine", "true");
+  history[replace ? "replaceState" : "pushState"](null, "", `?${params}`);
+  show();
+}
+
+async function show() {
+  const { day, mine: onlyMine } = fromUrl();
+  const request = ++shown;
+  dayInput.value = day;
+  mine.checked = onlyMine;
+  newLink.href = newConsultationPage(day);
+  const today = day === todayIn(clinic.time_zone);
+  heading.textContent = `${today ? "Today, " : ""}${formatDay(day)}`;
+  list.setAttribute("aria-busy", "true");
+  say(message, "Loading…");
   try {
-    const session = await callApi("GET", "/api/clinician/session");
-    csrfToken = session.csrf_token;
-    who.textContent = `Signed in as ${session.clinician.display_name}.`;
-    signOut.hidden = false;
+    const answer = await session.call("GET", `/api/consultations?day=${day}&mine=${onlyMine}`);
+    if (request !== shown) return;
+    const consultations = answer.consultations.sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
+    list.replaceChildren(...consultations.map(row));
+    say(message, consultations.length ? `${count(consultations)}.` : "No consultations on this day.");
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
-      window.location.replace("/clinic/sign-in.html");
-      return;
-    }
-    who.textContent = "Your session could not be checked. Please reload the page.";
+    if (request !== shown) return;
+    list.replaceChildren();
+    say(message, explain(error), { error: true });
+  } finally {
+    if (request === shown) list.removeAttribute("aria-busy");
   }
 }
 
-signOut.addEventListener("click", async () => {
-  signOut.disabled = true;
-  try {
-    await callApi("DELETE", "/api/clinician/session", { csrfToken });
-    window.location.replace("/clinic/sign-in.html");
-  } catch {
-    message.textContent = "Signing out failed. Please try again.";
-    signOut.disabled = false;
-  }
-});
+function count(consultations) {
+  const n = consultations.length;
+  return `${n} consultation${n === 1 ? "" : "s"}`;
+}
 
-load();
+function row(entry) {
+  const cancelled = entry.status === "cancelled";
+  return el(
+    "li",
+    { class: cancelled ? "cancelled" : null },
+    el(
+      "a",
+      { href: consultationPage(entry.consultation_id) },
+      el("span", { class: "time" }, formatTimeRange(entry.starts_at, entry.duration_minutes, clinic.time_zone)),
+      el("span", { class: "name" }, entry.patient_display_name || "Consultation"),
+      el("span", { class: "duration" }, formatDuration(entry.duration_minutes)),
+      el("span", { class: `status ${entry.status}` }, cancelled ? "Cancelled" : "Scheduled"),
+    ),
+  );
+}
+
+dayInput.addEventListener("change", () => {
+  if (isDate(dayInput.value)) go(dayInput.value, mine.checked);
+});
+mine.addEventListener("change", () => go(fromUrl().day, mine.checked));
+document.getElementById("previous-day").addEventListener("click", () => go(addDays(fromUrl().day, -1), mine.checked));
+document.getElementById("next-day").addEventListener("click", () => go(addDays(fromUrl().day, 1), mine.checked));
+document.getElementById("today").addEventListener("click", () => go(todayIn(clinic.time_zone), mine.checked));
+document.getElementById("day-form").addEventListener("submit", (event) => event.preventDefault());
+window.addEventListener("popstate", show);
+
+document.getElementById("main").hidden = false;
+show();

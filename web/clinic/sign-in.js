@@ -2,6 +2,7 @@
 // (the emailed link): opening the page changes nothing; "Continue" spends the token for a
 // session and goes to the clinic page. The token stays in the fragment, never sent in a URL.
 import { ApiError, callApi } from "/clinic/api.js";
+import { say } from "/clinic/messages.js";
 
 const ask = document.getElementById("ask");
 const askForm = document.getElementById("ask-form");
@@ -10,11 +11,6 @@ const email = document.getElementById("email");
 const continueSection = document.getElementById("continue");
 const continueButton = document.getElementById("continue-button");
 const continueMessage = document.getElementById("continue-message");
-
-function say(element, text, { error = false } = {}) {
-  element.textContent = text;
-  element.classList.toggle("error", error);
-}
 
 function tokenFromFragment() {
   const params = new URLSearchParams(window.location.hash.slice(1));

@@ -1,0 +1,164 @@
+"""The clinic pages in a real browser: new consultation, day view, consultation page.
+
+The browser runs in New York while the demo clinic is in Paris: every time shown must be the
+clinic's. Consultations are 40 days ahead, so no reminder is due; each test has its own
+patient name and phone number, to find its row and its messages among the others'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from tests.e2e.clinic_pages import (
+    PARTICIPANT_LINK,
+    ClinicApi,
+    sign_in,
+    unique_name,
+    unique_phone,
+)
+from tests.e2e.local_stack import RunningStack
+from tests.e2e.outbox_reader import link_in, wait_for_message
+
+pytestmark = pytest.mark.browser
+
+DAY = date.today() + timedelta(days=40)
+
+
+def between(start: str, end: str) -> str:
+    """How the pages write a time range: the two times with an en dash between."""
+    return f"{start}\N{EN DASH}{end}"
+
+
+@pytest.fixture(scope="module")
+def clinic(stack: RunningStack, browser: Browser) -> Iterator[BrowserContext]:
+    """A browser context signed in as the demo clinician, in another time zone than Paris."""
+    context = browser.new_context(timezone_id="America/New_York")
+    page = context.new_page()
+    sign_in(page, stack)
+    page.close()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(clinic: BrowserContext) -> Iterator[Page]:
+    opened = clinic.new_page()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def api(clinic: BrowserContext, stack: RunningStack) -> ClinicApi:
+    return ClinicApi(clinic, stack)
+
+
+def open_consultation(page: Page, stack: RunningStack, record: dict[str, object]) -> str:
+    consultation_id = str(record["consultation_id"])
+    page.goto(f"{stack.options.front_url}/clinic/consultation.html?id={consultation_id}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Consultation with")
+    return consultation_id
+
+
+def day_row(page: Page, consultation_id: str) -> Locator:
+    """The day view's line of one consultation (the one that links to it)."""
+    link = page.locator(f'a[href="/clinic/consultation.html?id={consultation_id}"]')
+    return page.get_by_role("listitem").filter(has=link)
+
+
+def test_the_form_points_at_a_bad_phone_then_the_day_lists_the_consultation(
+    stack: RunningStack, page: Page
+) -> None:
+    name, phone = unique_name("Alice"), unique_phone()
+    page.goto(f"{stack.options.front_url}/clinic/?day={DAY.isoformat()}")
+    page.get_by_role("link", name="New consultation").click()
+    expect(page.get_by_label("Date")).to_have_value(DAY.isoformat())
+    page.get_by_label("Time", exact=True).fill("09:45")
+    page.get_by_label("Patient's name").fill(name)
+    phone_input = page.get_by_label("Mobile phone")
+    phone_input.fill("+33 1")
+    page.get_by_role("button", name="Create consultation").click()
+
+    expect(phone_input).to_have_attribute("aria-invalid", "true")
+    expect(phone_input).to_be_focused()
+    expect(phone_input).to_have_accessible_description(re.compile(r"Phone is not a"))
+
+    phone_input.fill(phone)
+    page.get_by_role("button", name="Create consultation").click()
+
+    expect(page.locator("#page-message")).to_have_text(
+        "Consultation created; invitation sent by SMS."
+    )
+    expect(page.locator("tr[data-channel=sms]")).to_contain_text("Sent · attempt 1")
+    consultation_id = parse_qs(urlparse(page.url).query)["id"][0]
+    page.get_by_role("link", name="Back to the day").click()
+    row = day_row(page, consultation_id)
+    expect(row).to_contain_text(between("09:45", "10:05"))
+    expect(row).to_contain_text("Scheduled")
+
+
+def test_invitations_by_sms_then_resend_then_by_email(
+    stack: RunningStack, page: Page, api: ClinicApi
+) -> None:
+    name, phone = unique_name("Bruno"), unique_phone()
+    email = f"{phone[1:]}@patients.example"
+    patient = {"display_name": name, "phone": phone, "email": email, "channels": ["sms"]}
+    open_consultation(page, stack, api.create_consultation(patient, day=DAY, hour=11))
+    card = page.get_by_role("article", name=re.compile(re.escape(name)))
+    sms_row, email_row = (
+        card.locator("tr[data-channel=sms]"),
+        card.locator("tr[data-channel=email]"),
+    )
+    expect(email_row).to_contain_text("Not sent")
+
+    card.get_by_role("button", name="Send by SMS").click()
+    expect(sms_row).to_contain_text("Sent · attempt 1")
+    sms = wait_for_message(stack, "sms", phone)
+    assert link_in(sms, PARTICIPANT_LINK).startswith(f"{stack.options.front_url}/j/#")
+
+    card.get_by_role("button", name="Resend by SMS").click()
+    expect(sms_row).to_contain_text("Sent · attempt 2")
+    expect(card.get_by_role("button", name="Resend by SMS")).to_be_focused()
+    wait_for_message(stack, "sms", phone, after=1)
+
+    card.get_by_role("button", name="Send by email").click()
+    expect(email_row).to_contain_text("Sent · attempt 1")
+    assert "/j/#" in wait_for_message(stack, "emails", email)["body"]
+
+
+def test_reschedule_then_cancel_show_on_the_page_and_the_day_list(
+    stack: RunningStack, page: Page, api: ClinicApi
+) -> None:
+    name = unique_name("Chloé")
+    patient = {"display_name": name, "phone": unique_phone(), "channels": ["sms"]}
+    consultation_id = open_consultation(
+        page, stack, api.create_consultation(patient, day=DAY, hour=14)
+    )
+    schedule = page.locator("#schedule")
+    expect(schedule).to_contain_text(between("14:00", "14:20"))
+
+    page.get_by_role("button", name="Change schedule").click()
+    form = page.get_by_role("form", name="Change schedule")
+    form.get_by_label("Time").fill("15:30")
+    form.get_by_label("Duration (minutes)").fill("30")
+    form.get_by_role("button", name="Save changes").click()
+
+    expect(page.locator("#page-message")).to_have_text("The schedule is changed.")
+    expect(schedule).to_contain_text(between("15:30", "16:00"))
+    page.get_by_role("link", name="Back to the day").click()
+    row = day_row(page, consultation_id)
+    expect(row).to_contain_text(between("15:30", "16:00"))
+
+    row.get_by_role("link").click()
+    page.get_by_role("button", name="Cancel consultation").click()
+    page.get_by_role("dialog").get_by_role("button", name="Yes, cancel the consultation").click()
+
+    expect(schedule).to_contain_text("Cancelled")
+    expect(page.get_by_role("button", name="Send by SMS")).to_have_count(0)
+    page.get_by_role("link", name="Back to the day").click()
+    expect(day_row(page, consultation_id)).to_contain_text("Cancelled")

@@ -1,0 +1,58 @@
+// How the clinic pages show dates, times, durations, languages, channels and roles.
+import { zonedParts } from "/clinic/time.js";
+
+export const LANGUAGE_NAMES = { en: "English", fr: "French", de: "German", fi: "Finnish" };
+export const CHANNEL_NAMES = { sms: "SMS", email: "email", whatsapp: "WhatsApp" };
+export const ROLE_NAMES = {
+  patient: "Patient",
+  family: "Family member",
+  interpreter: "Interpreter",
+  professional: "Professional",
+};
+
+export const languageName = (code) => LANGUAGE_NAMES[code] || code;
+export const channelName = (channel) => CHANNEL_NAMES[channel] || channel;
+export const roleName = (role) => ROLE_NAMES[role] || role;
+
+/** "14:30" in `timeZone`. */
+export function formatTime(instant, timeZone) {
+  return zonedParts(instant, timeZone).time;
+}
+
+/** "14:30–14:50" in `timeZone`. */
+export function formatTimeRange(startsAt, durationMinutes, timeZone) {
+  const end = Date.parse(startsAt) + durationMinutes * 60_000;
+  return `${formatTime(startsAt, timeZone)}–${formatTime(end, timeZone)}`;
+}
+
+/** "Tuesday 24 November 2026" for the calendar date "2026-11-24". */
+export function formatDay(date) {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: "UTC",
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(new Date(`${date}T00:00:00Z`));
+}
+
+/** "24 Nov 2026, 14:30" in `timeZone`. */
+export function formatMoment(instant, timeZone) {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(new Date(instant));
+}
+
+/** "20 min", "1 h", "1 h 30 min". */
+export function formatDuration(minutes) {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (!hours) return `${rest} min`;
+  return rest ? `${hours} h ${rest} min` : `${hours} h`;
+}

@@ -1,0 +1,45 @@
+// The clinician's session on every signed-in clinic page: who is signed in, the CSRF token
+// that state-changing calls carry, and the way back to the sign-in page once it has ended.
+import { ApiError, callApi } from "/clinic/api.js";
+
+const SIGN_IN_PAGE = "/clinic/sign-in.html";
+const NEVER = new Promise(() => {});
+
+export class Session {
+  constructor(clinician, csrfToken) {
+    this.clinician = clinician;
+    this.csrfToken = csrfToken;
+  }
+
+  /** Calls the API; a 401 (session ended) sends the browser to the sign-in page. */
+  async call(method, path, body) {
+    try {
+      const csrfToken = method === "GET" ? undefined : this.csrfToken;
+      return await callApi(method, path, { body, csrfToken });
+    } catch (error) {
+      if (isSignedOut(error)) window.location.replace(SIGN_IN_PAGE);
+      throw error;
+    }
+  }
+
+  async signOut() {
+    await callApi("DELETE", "/api/clinician/session", { csrfToken: this.csrfToken });
+    window.location.replace(SIGN_IN_PAGE);
+  }
+}
+
+/** The current session; without one the browser goes to sign in and this never resolves. */
+export async function openSession() {
+  try {
+    const session = await callApi("GET", "/api/clinician/session");
+    return new Session(session.clinician, session.csrf_token);
+  } catch (error) {
+    if (!isSignedOut(error)) throw error;
+    window.location.replace(SIGN_IN_PAGE);
+    return NEVER;
+  }
+}
+
+function isSignedOut(error) {
+  return error instanceof ApiError && error.status === 401;
+}
