@@ -21,8 +21,7 @@ from moto.sns.models import sns_backends
 
 from chalicelib import access_codes, wiring
 from chalicelib.config import Settings
-from chalicelib.errors import Conflict, InvalidField
-from chalicelib.guests import NewGuest, add_guest
+from chalicelib.errors import InvalidField
 from chalicelib.models import (
     AuditEvent,
     Clinic,
@@ -32,7 +31,6 @@ from chalicelib.models import (
 )
 from chalicelib.outbound.courier import build_courier
 from chalicelib.participant_links import ParticipantLinks
-from chalicelib.principals import Principal
 from chalicelib.secret_tokens import token_hash
 from tests.conftest import START
 from tests.support import builders
@@ -274,20 +272,3 @@ def test_a_code_is_refused_when_the_participant_lacks_the_other_channel(
     with pytest.raises(InvalidField) as refused:
         access_codes.other_channel(patient, "email")
     assert refused.value.field == "access_code"
-
-
-def test_guests_join_up_to_four_participants_then_the_consultation_is_full(
-    settings: Settings, consultation: Consultation, patient: Participant
-) -> None:
-    clinician = Principal.of_clinician("c1", "clinic-1")
-    roles = ["family", "interpreter", "professional"]
-    for role in roles:
-        guest = NewGuest(display_name="Guest", role=role, language="de", email="g@example.org")
-        add_guest(clinician, "k1", guest, region=settings.region)
-    participants = list(
-        Participant.query(consultation.pk, Participant.sk.startswith("PARTICIPANT#"))
-    )
-    assert sorted(p.role for p in participants) == sorted([*roles, "patient"])
-    one_more = NewGuest(display_name="Guest", role="family", language="en", phone="+3360000")
-    with pytest.raises(Conflict):
-        add_guest(clinician, "k1", one_more, region=settings.region)
