@@ -16,6 +16,7 @@ from chalicelib.routes import (
     health,
     openapi,
     participant_sessions,
+    participant_texts,
     scheduled,
     websocket,
     ws_tickets,
@@ -35,6 +36,7 @@ app.register_blueprint(clinician_sign_in.blueprint)
 app.register_blueprint(consultations.blueprint)
 app.register_blueprint(ws_tickets.blueprint)
 app.register_blueprint(participant_sessions.blueprint)
+app.register_blueprint(participant_texts.blueprint)
 
 connect = app.on_ws_connect()(websocket.connect)
 message = app.on_ws_message()(websocket.message)
