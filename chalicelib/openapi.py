@@ -462,8 +462,13 @@ PATHS["/api/participant-session"] = {
 }
 
 
-# --- participants: the join page's texts ------------------------------------------------
+# --- participants: the join page's texts, and signing out -------------------------------
 
+PATHS["/api/participant-session"]["delete"] = _operation(
+    "Sign out: the participant's session ends and its cookie is cleared (the link still works).",
+    {"204": _answer("Signed out."), **_errors(401)},
+    security=[{"participant_session": []}],
+)
 PATHS["/api/participant-texts"] = {
     "get": _operation(
         "The participant pages' texts (`page.*` catalogue keys) in one language; public and "
