@@ -17,6 +17,7 @@ from chalicelib.routes import (
     health,
     openapi,
     participant_sessions,
+    participant_texts,
     participants,
     scheduled,
     websocket,
@@ -39,6 +40,7 @@ app.register_blueprint(consultations.blueprint)
 app.register_blueprint(participants.blueprint)
 app.register_blueprint(ws_tickets.blueprint)
 app.register_blueprint(participant_sessions.blueprint)
+app.register_blueprint(participant_texts.blueprint)
 
 connect = app.on_ws_connect()(websocket.connect)
 message = app.on_ws_message()(websocket.message)

@@ -563,6 +563,35 @@ PATHS["/api/participant-session"] = {
 }
 
 
+# --- participants: the join page's texts, and signing out -------------------------------
+
+PATHS["/api/participant-session"]["delete"] = _operation(
+    "Sign out: the participant's session ends and its cookie is cleared (the link still works).",
+    {"204": _answer("Signed out."), **_errors(401)},
+    security=[{"participant_session": []}],
+)
+PATHS["/api/participant-texts"] = {
+    "get": _operation(
+        "The participant pages' texts (`page.*` catalogue keys) in one language; public and "
+        "cacheable for 5 minutes. Without `language`, or with one we have no texts for, the "
+        "`Accept-Language` header decides, else English.",
+        {
+            "200": _answer(
+                "The language chosen and its texts, by key.",
+                _object(
+                    {
+                        "language": LANGUAGE,
+                        "texts": {"type": "object", "additionalProperties": STRING},
+                    },
+                    required=("language", "texts"),
+                ),
+            )
+        },
+        parameters=[{"name": "language", "in": "query", "schema": STRING}],
+    )
+}
+
+
 def document() -> Schema:
     """The whole OpenAPI 3.1 document."""
     return {

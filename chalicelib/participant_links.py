@@ -14,7 +14,7 @@ With an access code, five wrong codes lock the link for 15 minutes: the failures
 counted with one atomic UpdateItem (refused while a lock holds), the fifth sets
 `locked_until` under a condition so that racing requests audit one lockout, not several.
 A correct code resets the count. Every refusal carries a `reason` and a message in the
-participant's language (the browser's for unknown links).
+participant's language (the browser's for unknown links). `end_session` signs out.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from chalicelib.models import (
 )
 from chalicelib.principals import Principal
 from chalicelib.secret_tokens import new_token, token_hash
-from chalicelib.single_use import issue
+from chalicelib.single_use import discard, issue
 
 LINK_PURPOSE = "participant_link"
 SESSION_PURPOSE = "participant_session"
@@ -166,6 +166,14 @@ class ParticipantLinks:
             clinic_id=item.clinic_id,
             consultation_id=item.consultation_id,
         )
+
+    def end_session(self, session_token: str | None) -> None:
+        """Sign the participant out: delete the live session; `Unauthorized` without one.
+
+        As for clinicians, only a live session can be ended; the link itself still works.
+        """
+        self.resume(session_token)
+        discard(session_token or "", purpose=SESSION_PURPOSE)
 
     def _find(self, token: str, browser_language: str | None) -> _Link:
         unknown = _refusal(

@@ -145,6 +145,73 @@ def test_the_session_says_who_the_participant_is(
     assert anonymous.status_code == 401
 
 
+def test_signing_out_ends_the_session_clears_its_cookie_and_leaves_the_link_working(
+    app: Chalice, links: ParticipantLinks, consultation: Consultation, patient: Participant
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    with Client(app) as client:
+        cookie = exchange(client, token).headers["Set-Cookie"].split(";", 1)[0]
+        session = cookie.split("=", 1)[1]
+        sign_out = client.http.delete("/api/participant-session", headers={"Cookie": cookie})
+        after = client.http.get("/api/participant-session", headers={"Cookie": cookie})
+        again = client.http.delete("/api/participant-session", headers={"Cookie": cookie})
+        back_in = exchange(client, token)
+    assert sign_out.status_code == 204
+    cleared = sign_out.headers["Set-Cookie"]
+    assert cleared.startswith("vestibule_participant=;")
+    for attribute in ("Max-Age=0", "HttpOnly", "SameSite=Strict", "Path=/api"):
+        assert attribute in cleared
+    assert sign_out.headers["Cache-Control"] == "no-store"
+    with pytest.raises(LinkToken.DoesNotExist):
+        LinkToken.get(token_hash(session))
+    assert after.status_code == 401
+    assert again.status_code == 401  # like clinicians': nothing left to sign out of
+    assert error_of(again)["code"] == "unauthorized"
+    assert back_in.status_code == 201
+
+
+def test_signing_out_one_device_leaves_the_others_signed_in(
+    app: Chalice, links: ParticipantLinks, consultation: Consultation, patient: Participant
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    with Client(app) as client:
+        phone, laptop = (
+            exchange(client, token).headers["Set-Cookie"].split(";", 1)[0] for _ in range(2)
+        )
+        client.http.delete("/api/participant-session", headers={"Cookie": phone})
+        still_in = client.http.get("/api/participant-session", headers={"Cookie": laptop})
+    assert still_in.status_code == 200
+
+
+@pytest.mark.parametrize("cookie", [None, "vestibule_participant=not-a-session"])
+def test_signing_out_without_a_live_session_is_unauthorized_and_deletes_nothing(
+    app: Chalice,
+    links: ParticipantLinks,
+    consultation: Consultation,
+    patient: Participant,
+    cookie: str | None,
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    with Client(app) as client:
+        response = client.http.delete(
+            "/api/participant-session", headers={"Cookie": cookie} if cookie else {}
+        )
+    assert response.status_code == 401
+    assert [item.token_hash for item in LinkToken.scan()] == [token_hash(token)]
+
+
+def test_a_link_token_in_the_cookie_cannot_sign_out_and_so_delete_the_link(
+    app: Chalice, links: ParticipantLinks, consultation: Consultation, patient: Participant
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    with Client(app) as client:
+        response = client.http.delete(
+            "/api/participant-session", headers={"Cookie": f"vestibule_participant={token}"}
+        )
+    assert response.status_code == 401
+    assert LinkToken.get(token_hash(token)).purpose == "participant_link"
+
+
 def test_a_link_expires_at_the_end_of_the_consultation_plus_the_clinics_grace(
     app: Chalice,
     clock: FrozenClock,
