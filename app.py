@@ -11,11 +11,14 @@ from chalice import Chalice
 
 from chalicelib import error_responses, observability, wiring
 from chalicelib.routes import (
+    clinic,
     clinician_sign_in,
     consultations,
     health,
     openapi,
     participant_sessions,
+    participant_texts,
+    participants,
     scheduled,
     websocket,
     ws_tickets,
@@ -32,9 +35,12 @@ app.register_blueprint(health.blueprint)
 app.register_blueprint(scheduled.blueprint)
 app.register_blueprint(openapi.blueprint)
 app.register_blueprint(clinician_sign_in.blueprint)
+app.register_blueprint(clinic.blueprint)
 app.register_blueprint(consultations.blueprint)
+app.register_blueprint(participants.blueprint)
 app.register_blueprint(ws_tickets.blueprint)
 app.register_blueprint(participant_sessions.blueprint)
+app.register_blueprint(participant_texts.blueprint)
 
 connect = app.on_ws_connect()(websocket.connect)
 message = app.on_ws_message()(websocket.message)

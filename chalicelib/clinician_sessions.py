@@ -14,14 +14,12 @@ import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pynamodb.exceptions import DeleteError
-
 from chalicelib.clock import Clock
 from chalicelib.errors import Forbidden, Unauthorized
 from chalicelib.models import Clinician, LinkToken
 from chalicelib.principals import Principal
 from chalicelib.secret_tokens import token_hash
-from chalicelib.single_use import issue
+from chalicelib.single_use import discard, issue
 
 PURPOSE = "clinician_session"
 ABSOLUTE_LIFETIME = timedelta(hours=12)
@@ -76,11 +74,7 @@ class SessionBook:
 
     def end(self, token: str) -> None:
         """Delete the session; ending one that is already gone is not an error."""
-        try:
-            LinkToken(token_hash=token_hash(token)).delete(condition=LinkToken.purpose == PURPOSE)
-        except DeleteError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
-                raise
+        discard(token, purpose=PURPOSE)
 
 
 def check_csrf(session_token: str, header_value: str | None) -> None:

@@ -8,6 +8,7 @@ clinic has a time zone but no country, so a national number could not be read re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -23,10 +24,15 @@ MAX_CLINICIANS = 4
 #: phonenumbers' "unknown region": only numbers with their `+<country code>` are read.
 INTERNATIONAL_ONLY = "ZZ"
 PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
+GUEST_ROLES = ("family", "interpreter", "professional")
+#: What `PATCH .../participants/{id}` may change.
+CHANGEABLE = ("display_name", "phone", "email", "channels", "language")
 
 
 @dataclass(frozen=True, kw_only=True)
-class PatientDetails:
+class ParticipantDetails:
+    """Who a participant is and how to reach them; contacts normalised, channels checked."""
+
     display_name: str
     phone: str | None
     email: str | None
@@ -41,8 +47,14 @@ class NewConsultation:
     duration_minutes: int
     language: str
     clinician_ids: tuple[str, ...]
-    patient: PatientDetails
+    patient: ParticipantDetails
     access_code_required: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewGuest:
+    role: str
+    details: ParticipantDetails
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,7 +94,7 @@ def new_consultation(body: dict[str, Any], *, caller_id: str) -> NewConsultation
         duration_minutes=_duration(body.get("duration_minutes"), "duration_minutes"),
         language=_language(body.get("language"), "language"),
         clinician_ids=tuple(dict.fromkeys(clinician_ids)),
-        patient=_patient(body.get("patient")),
+        patient=_details(body.get("patient"), "patient"),
         access_code_required=access_code_required,
     )
 
@@ -120,6 +132,39 @@ def invitation_request(body: dict[str, Any]) -> InvitationRequest:
     return InvitationRequest(channel=str(channel), resend=resend, attempt=attempt)
 
 
+def new_guest(body: dict[str, Any]) -> NewGuest:
+    """A guest to add: a role besides the patient's, and their details (flat fields)."""
+    role = body.get("role")
+    if role not in GUEST_ROLES:
+        raise InvalidField("role", f"`role` must be one of {', '.join(GUEST_ROLES)}")
+    details = _details(body)
+    if details.phone is None and details.email is None:
+        raise InvalidField("phone", "a guest needs a phone number or an email address")
+    return NewGuest(role=str(role), details=details)
+
+
+def participant_change(body: dict[str, Any], current: ParticipantDetails) -> ParticipantDetails:
+    """`current` with the fields `body` gives; the result is checked as a whole.
+
+    An empty string or null removes a phone number or an email address; the channels must
+    still have their contact, so removing one usually goes with new `channels`.
+    """
+    unknown = sorted(set(body) - set(CHANGEABLE))
+    if unknown:
+        raise InvalidField(unknown[0], f"`{unknown[0]}` cannot be changed here")
+    if not body:
+        raise InvalidField("display_name", f"give at least one of {', '.join(CHANGEABLE)}")
+    merged = {
+        "display_name": current.display_name,
+        "phone": current.phone,
+        "email": current.email,
+        "channels": list(current.channels),
+        "language": current.language,
+        **body,
+    }
+    return _details(merged)
+
+
 def day_of(text: str | None) -> date | None:
     if text is None:
         return None
@@ -137,39 +182,46 @@ def flag_of(text: str | None, field: str) -> bool:
     raise InvalidField(field, f"`{field}` must be true or false")
 
 
-def _patient(value: Any) -> PatientDetails:
+def _details(value: Any, prefix: str = "") -> ParticipantDetails:
+    """A participant's name, contacts, channels and language; fields named `<prefix>.x`."""
+    field = _naming(prefix)
     if not isinstance(value, dict):
-        raise InvalidField("patient", "`patient` is required and must be an object")
+        raise InvalidField(prefix, f"`{prefix}` is required and must be an object")
     name = value.get("display_name")
     if not isinstance(name, str) or not name.strip() or len(name) > 120:
-        raise InvalidField("patient.display_name", "`patient.display_name` is required")
-    phone = _contact(value.get("phone"), "patient.phone")
-    email = _contact(value.get("email"), "patient.email")
+        raise InvalidField(field("display_name"), f"`{field('display_name')}` is required")
+    phone = _contact(value.get("phone"), field("phone"))
+    email = _contact(value.get("email"), field("email"))
     try:
         phone = normalise_phone(phone, INTERNATIONAL_ONLY) if phone is not None else None
     except InvalidField as error:
-        raise InvalidField("patient.phone", f"patient.{error.message}") from None
+        raise InvalidField(field("phone"), field(error.message)) from None
     try:
         email = normalise_email(email) if email is not None else None
     except InvalidField as error:
-        raise InvalidField("patient.email", f"patient.{error.message}") from None
+        raise InvalidField(field("email"), field(error.message)) from None
     channels = value.get("channels")
     if not isinstance(channels, list) or not channels or any(c not in CHANNELS for c in channels):
         raise InvalidField(
-            "patient.channels", f"`patient.channels` must list some of {', '.join(CHANNELS)}"
+            field("channels"), f"`{field('channels')}` must list some of {', '.join(CHANNELS)}"
         )
     if phone is None and PHONE_CHANNELS.intersection(channels):
-        raise InvalidField("patient.phone", "sms and whatsapp need `patient.phone`")
+        raise InvalidField(field("phone"), f"sms and whatsapp need `{field('phone')}`")
     if email is None and "email" in channels:
-        raise InvalidField("patient.email", "email needs `patient.email`")
+        raise InvalidField(field("email"), f"email needs `{field('email')}`")
     language = value.get("language")
-    return PatientDetails(
+    return ParticipantDetails(
         display_name=name.strip(),
         phone=phone,
         email=email,
         channels=tuple(dict.fromkeys(channels)),
-        language=None if language is None else _language(language, "patient.language"),
+        language=None if language is None else _language(language, field("language")),
     )
+
+
+def _naming(prefix: str) -> Callable[[str], str]:
+    """Names a field inside `prefix` (`patient.phone`), or alone when there is none."""
+    return lambda name: f"{prefix}.{name}" if prefix else name
 
 
 def _contact(value: Any, field: str) -> str | None:

@@ -16,10 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from chalicelib import consultation_queries
 from chalicelib.clock import Clock
@@ -39,6 +36,7 @@ from chalicelib.models import (
 from chalicelib.outbound.courier import Courier
 from chalicelib.outbound.ledger import SENT, deliveries
 from chalicelib.principals import Principal
+from chalicelib.transactions import ConsultationTransaction, consultation_transaction
 
 SCHEDULED, CANCELLED = "scheduled", "cancelled"
 
@@ -47,6 +45,13 @@ SCHEDULED, CANCELLED = "scheduled", "cancelled"
 class ConsultationRecord:
     consultation: Consultation
     participants: list[Participant]
+
+    def participant(self, participant_id: str) -> Participant:
+        """One of its participants; `NotFound` for any other id."""
+        for participant in self.participants:
+            if participant.participant_id == participant_id:
+                return participant
+        raise NotFound("no such participant")
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class DayEntry:
     starts_at: datetime
     duration_minutes: int
     status: str
+    patient_display_name: str | None
 
 
 class Consultations:
@@ -85,6 +91,7 @@ class Consultations:
             status=SCHEDULED,
             access_code_required=new.access_code_required,
             clinician_ids=list(new.clinician_ids),
+            patient_display_name=new.patient.display_name,
             created_at=now,
             updated_at=now,
             expires_at=expires_at,
@@ -141,6 +148,13 @@ class Consultations:
             raise NotFound("no such consultation")
         return ConsultationRecord(room.consultation, room.participants)
 
+    def get_scheduled(self, principal: Principal, consultation_id: str) -> ConsultationRecord:
+        """`get`, refusing with `Conflict` a consultation that is no longer scheduled."""
+        record = self.get(principal, consultation_id)
+        if record.consultation.status != SCHEDULED:
+            raise Conflict("the consultation is not scheduled")
+        return record
+
     def day(self, principal: Principal, day: date | None, *, mine: bool) -> list[DayEntry]:
         """The clinic's (or with `mine`, the caller's) consultations on a local day."""
         day = day or self._clock.now().astimezone(_zone(self.clinic_of(principal))).date()
@@ -155,6 +169,7 @@ class Consultations:
                 item.starts_at or datetime.min,
                 int(item.duration_minutes),
                 item.status,
+                item.patient_display_name,
             )
             for item in items
             if item.clinic_id == principal.clinic_id
@@ -254,11 +269,7 @@ class Consultations:
     def _reminder_due(
         self, participant: Participant, starts_at: datetime, clinic: Clinic
     ) -> datetime | None:
-        """When `participant`'s reminder falls due; None without a channel or if it is past."""
-        if reminder_channel(participant, clinic) is None:
-            return None
-        due_at = starts_at - timedelta(minutes=int(clinic.settings.reminder_lead_minutes))
-        return due_at if due_at > self._clock.now() else None
+        return reminder_due(participant, starts_at, clinic, now=self._clock.now())
 
     def clinic_of(self, principal: Principal) -> Clinic:
         try:
@@ -269,32 +280,10 @@ class Consultations:
     def _expiry(self, new: NewConsultation) -> datetime:
         return new.starts_at + timedelta(minutes=new.duration_minutes) + self._retention
 
-    def _transaction(self, on_condition: Callable[[], ClientError] | None = None) -> _Transaction:
-        # The models' own connection: the stage's region and endpoint, one client.
-        return _Transaction(ConsultationItem._get_connection().connection, on_condition)
-
-
-class _Transaction(TransactWrite):
-    """A `TransactWrite` whose failed condition becomes a client error, not a 500."""
-
-    def __init__(
-        self, connection: Connection, on_condition: Callable[[], ClientError] | None
-    ) -> None:
-        super().__init__(connection=connection)
-        self._on_condition = on_condition
-
-    def __exit__(self, exc_type: object, exc_val: object, exc_tb: object) -> None:
-        try:
-            super().__exit__(exc_type, exc_val, exc_tb)  # type: ignore[no-untyped-call]
-        except TransactWriteError as error:
-            if error.cause_response_code != "TransactionCanceledException":
-                raise
-            reasons = {reason.code for reason in error.cancellation_reasons if reason}
-            if "ConditionalCheckFailed" not in reasons:
-                raise
-            if self._on_condition is not None:
-                raise self._on_condition() from None
-            raise Conflict("the consultation changed meanwhile; reload it") from None
+    def _transaction(
+        self, on_condition: Callable[[], ClientError] | None = None
+    ) -> ConsultationTransaction:
+        return consultation_transaction(on_condition)
 
 
 def reminder_channel(participant: Participant, clinic: Clinic) -> str | None:
@@ -306,6 +295,21 @@ def reminder_channel(participant: Participant, clinic: Clinic) -> str | None:
     if "whatsapp" in participant.channels and clinic.settings.whatsapp_phone_number_id:
         return "whatsapp"
     return None
+
+
+def reminder_due(
+    participant: Participant, starts_at: datetime, clinic: Clinic, *, now: datetime
+) -> datetime | None:
+    """When `participant`'s reminder falls due; None without a channel or if it is past."""
+    if reminder_channel(participant, clinic) is None:
+        return None
+    due_at = starts_at - timedelta(minutes=int(clinic.settings.reminder_lead_minutes))
+    return due_at if due_at > now else None
+
+
+def due_actions(due_at: datetime | None) -> list[Action]:
+    """Updates that make `due_at` the participant's reminder time, or clear it."""
+    return _due_actions(due_at) if due_at else _no_due_actions()
 
 
 def _due_actions(due_at: datetime) -> list[Action]:

@@ -10,7 +10,7 @@ and time together), so dates read naturally without Babel:
     fr  mardi 24 novembre à 10:30           fi  tiistaina 24. marraskuuta klo 10.30
 
 `choose_language` picks the invitation's language, else the browser's best match, else
-English.
+English. `page_texts` is a language's `page.*` messages, which the web pages show.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DEFAULT_LANGUAGE = "en"
+#: The keys of the texts that web pages show (served by `GET /api/participant-texts`).
+PAGE_PREFIX = "page."
 
 
 @cache
@@ -50,6 +52,12 @@ def text(language: str, key: str, **values: object) -> str:
     """The message `key` in `language` with its placeholders filled in."""
     template: str = catalogue(supported(language))["messages"][key]
     return template.format(**values)
+
+
+def page_texts(language: str) -> dict[str, str]:
+    """Every `page.*` message of `language` (English when it has no catalogue), by key."""
+    messages: dict[str, str] = catalogue(supported(language))["messages"]
+    return {key: value for key, value in messages.items() if key.startswith(PAGE_PREFIX)}
 
 
 def format_when(moment: datetime, time_zone: str, language: str) -> str:

@@ -17,8 +17,7 @@ from typing import Protocol
 
 from chalicelib import access_codes
 from chalicelib.consultation_input import InvitationRequest
-from chalicelib.consultations import SCHEDULED, Consultations
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.consultations import Consultations
 from chalicelib.models import Clinic, Consultation, Participant
 from chalicelib.outbound.courier import Courier, Outcome
 from chalicelib.outbound.ledger import SENT, next_attempt
@@ -61,15 +60,8 @@ class Invitations:
         participant_id: str,
         request: InvitationRequest,
     ) -> Sent:
-        record = self._consultations.get(principal, consultation_id)
-        consultation = record.consultation
-        if consultation.status != SCHEDULED:
-            raise Conflict("the consultation is not scheduled")
-        participant = next(
-            (p for p in record.participants if p.participant_id == participant_id), None
-        )
-        if participant is None:
-            raise NotFound("no such participant")
+        record = self._consultations.get_scheduled(principal, consultation_id)
+        consultation, participant = record.consultation, record.participant(participant_id)
         code = access_codes.new_code() if consultation.access_code_required else None
         if code is not None:
             access_codes.other_channel(participant, request.channel)  # refuse before sending

@@ -2,8 +2,9 @@
 
 `request` answers the same way whether or not the address belongs to an active clinician
 (no account enumeration): it validates, counts the rate limits (per source IP and per
-address, for unknown addresses too), looks the clinician up and draws a token every time;
-only for a known clinician is the token's hash stored and the email sent. The link points
+address, for unknown addresses too) and looks the clinician up every time; only for a known
+clinician is a token stored and the email sent, and both ways take `ANSWER_FLOOR`
+(`chalicelib.even_pace`), so the answer's timing does not tell them apart either. The link points
 at the web UI's sign-in page with the token in the fragment, so it never reaches server
 logs or a Referer header; opening the page changes nothing, its "Continue" button spends
 the token (`redeem`). Addresses are never logged: a short hash at most.
@@ -17,6 +18,7 @@ from datetime import timedelta
 from chalicelib.clock import Clock
 from chalicelib.contact_points import normalise_email
 from chalicelib.errors import ConfigError, Unauthorized
+from chalicelib.even_pace import at_least
 from chalicelib.models import Clinician
 from chalicelib.observability import logger
 from chalicelib.outbound.email import EmailContent, EmailSender
@@ -28,6 +30,8 @@ LINK_LIFETIME = timedelta(minutes=15)
 PURPOSE = "magic_link"
 SIGN_IN_PAGE = "/clinic/sign-in.html"
 PER_EMAIL = Limit(scope="sign-in-email", hits=5, window=timedelta(minutes=15))
+#: How long asking for a link takes, known address or not: above a usual SES call.
+ANSWER_FLOOR = timedelta(milliseconds=500)
 PER_SOURCE = Limit(scope="sign-in-ip", hits=20, window=timedelta(minutes=15))
 
 SUBJECT = "Your Vestibule sign-in link"
@@ -70,24 +74,24 @@ class MagicLinks:
         if not self._base_url:
             raise ConfigError("VESTIBULE_PUBLIC_BASE_URL is not set: links cannot be built")
         email = normalise_email(raw_email).lower()  # clinicians' addresses are kept lower-cased
-        self._limiter.hit(PER_SOURCE, source_ip)
-        self._limiter.hit(PER_EMAIL, email)
-        clinician = _active_clinician(email)
-        logger.info(
-            "sign-in link requested",
-            extra={"email_hash": subject_hash(email), "known": clinician is not None},
-        )
-        if clinician is None:
-            return
-        token = issue(
-            Principal.of_clinician(clinician.clinician_id, clinician.clinic_id),
-            purpose=PURPOSE,
-            now=self._clock.now(),
-            lifetime=LINK_LIFETIME,
-        )
-        self._email.send(
-            clinician.email, email_content(f"{self._base_url}{SIGN_IN_PAGE}#token={token}")
-        )
+        with at_least(self._clock, ANSWER_FLOOR):
+            self._limiter.hit(PER_SOURCE, source_ip)
+            self._limiter.hit(PER_EMAIL, email)
+            clinician = _active_clinician(email)
+            logger.info(
+                "sign-in link requested",
+                extra={"email_hash": subject_hash(email), "known": clinician is not None},
+            )
+            if clinician is None:
+                return
+            token = issue(
+                Principal.of_clinician(clinician.clinician_id, clinician.clinic_id),
+                purpose=PURPOSE,
+                now=self._clock.now(),
+                lifetime=LINK_LIFETIME,
+            )
+            link = f"{self._base_url}{SIGN_IN_PAGE}#token={token}"
+            self._email.send(clinician.email, email_content(link))
 
     def redeem(self, token: str) -> Clinician:
         """Spend a sign-in link's token; the clinician it names, if still active."""

@@ -202,8 +202,10 @@ class Consultation(ConsultationItem, discriminator="consultation"):
     status = UnicodeAttribute(default="scheduled")
     access_code_required = BooleanAttribute(default=False)
     clinician_ids = ListAttribute[str](default=list)
+    #: A copy of the patient's name for the clinic's day list (kept in step on renames).
+    patient_display_name = UnicodeAttribute(null=True)
     media_worker_id = UnicodeAttribute(null=True)
-    #: Guests added by `chalicelib.guests`, counted atomically against `MAX_PARTICIPANTS`.
+    #: Guests added by `chalicelib.participants`, counted atomically against `MAX_PARTICIPANTS`.
     guest_count = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

@@ -190,6 +190,28 @@ CHANNEL = {"enum": ["sms", "email", "whatsapp"]}
 LANGUAGE = {"enum": ["en", "fr", "de", "fi"]}
 MOMENT = {"type": "string", "format": "date-time"}
 DURATION = {"type": "integer", "minimum": 5, "maximum": 240}
+ROLE = {"enum": ["patient", "family", "interpreter", "professional"]}
+PARTICIPANT = _object(
+    {
+        "participant_id": STRING,
+        "role": ROLE,
+        "display_name": STRING,
+        "phone": {"type": ["string", "null"]},
+        "email": {"type": ["string", "null"]},
+        "language": LANGUAGE,
+        "channels": {"type": "array", "items": CHANNEL},
+        "presence": STRING,
+        "deliveries": {"type": "array", "items": DELIVERY},
+    },
+    required=("participant_id", "role", "display_name", "channels", "deliveries"),
+)
+DETAILS: dict[str, Schema] = {
+    "display_name": STRING,
+    "phone": {"type": ["string", "null"], "description": "International form (+...)."},
+    "email": {"type": ["string", "null"], "format": "email"},
+    "channels": {"type": "array", "items": CHANNEL, "minItems": 1},
+    "language": LANGUAGE,
+}
 CONSULTATION = _object(
     {
         "consultation_id": STRING,
@@ -201,22 +223,7 @@ CONSULTATION = _object(
         "language": LANGUAGE,
         "access_code_required": {"type": "boolean"},
         "clinician_ids": {"type": "array", "items": STRING},
-        "participants": {
-            "type": "array",
-            "items": _object(
-                {
-                    "participant_id": STRING,
-                    "role": STRING,
-                    "display_name": STRING,
-                    "phone": {"type": ["string", "null"]},
-                    "email": {"type": ["string", "null"]},
-                    "language": LANGUAGE,
-                    "channels": {"type": "array", "items": CHANNEL},
-                    "presence": STRING,
-                    "deliveries": {"type": "array", "items": DELIVERY},
-                }
-            ),
-        },
+        "participants": {"type": "array", "items": PARTICIPANT},
     },
     required=("consultation_id", "status", "starts_at", "participants"),
 )
@@ -244,16 +251,7 @@ PATHS["/api/consultations"] = {
                     "language": LANGUAGE,
                     "clinician_ids": {"type": "array", "items": STRING},
                     "access_code_required": {"type": "boolean"},
-                    "patient": _object(
-                        {
-                            "display_name": STRING,
-                            "phone": {"type": "string", "description": "International form."},
-                            "email": {"type": "string", "format": "email"},
-                            "channels": {"type": "array", "items": CHANNEL, "minItems": 1},
-                            "language": LANGUAGE,
-                        },
-                        required=("display_name", "channels"),
-                    ),
+                    "patient": _object(DETAILS, required=("display_name", "channels")),
                 },
                 required=("starts_at", "time_zone", "duration_minutes", "language", "patient"),
             )
@@ -274,6 +272,7 @@ PATHS["/api/consultations"] = {
                                     "starts_at": MOMENT,
                                     "duration_minutes": {"type": "integer"},
                                     "status": STRING,
+                                    "patient_display_name": {"type": ["string", "null"]},
                                 }
                             ),
                         }
@@ -361,6 +360,108 @@ PATHS["/api/consultations/{consultation_id}/participants/{participant_id}/invita
             )
         ),
     ),
+}
+
+
+PARTICIPANTS_PATH = "/api/consultations/{consultation_id}/participants"
+PATHS[PARTICIPANTS_PATH] = {
+    "parameters": [CONSULTATION_ID],
+    "post": _operation(
+        "Add a guest (family member, interpreter, second professional); at most three.",
+        {
+            "201": _answer("Added.", PARTICIPANT),
+            **_errors(400, 401, 403),
+            **NOT_FOUND,
+            "409": _answer("The consultation is full, cancelled or changed meanwhile.", ERROR),
+        },
+        security=SESSION_AND_CSRF,
+        **_body(
+            _object(
+                {**DETAILS, "role": {"enum": ["family", "interpreter", "professional"]}},
+                required=("role", "display_name", "channels"),
+            )
+        ),
+    ),
+}
+PATHS[PARTICIPANTS_PATH + "/{participant_id}"] = {
+    "parameters": [CONSULTATION_ID, PARTICIPANT_ID],
+    "patch": _operation(
+        "Change a participant's name, contacts, channels or language (checked as a whole).",
+        {
+            "200": _answer("Changed.", PARTICIPANT),
+            **_errors(400, 401, 403),
+            **NOT_FOUND,
+            **CONFLICT,
+        },
+        security=SESSION_AND_CSRF,
+        **_body(_object(DETAILS)),
+    ),
+    "delete": _operation(
+        "Remove a guest; their links stop working. The patient cannot be removed (409).",
+        {"204": _answer("Removed."), **_errors(401, 403), **NOT_FOUND, **CONFLICT},
+        security=SESSION_AND_CSRF,
+    ),
+}
+PATHS[PARTICIPANTS_PATH + "/{participant_id}/links"] = {
+    "parameters": [CONSULTATION_ID, PARTICIPANT_ID],
+    "post": _operation(
+        "Issue a new personal link to show on screen, with its QR code (audited). Links "
+        "already sent keep working.",
+        {
+            "201": _answer(
+                "The link, its QR code as an SVG document, and its access code if needed.",
+                _object(
+                    {
+                        "url": STRING,
+                        "qr_svg": STRING,
+                        "access_code": {"type": ["string", "null"]},
+                        "expires_at": MOMENT,
+                    },
+                    required=("url", "qr_svg", "access_code", "expires_at"),
+                ),
+            ),
+            **_errors(401, 403),
+            **NOT_FOUND,
+            "409": _answer("The consultation is cancelled or has ended.", ERROR),
+        },
+        security=SESSION_AND_CSRF,
+    ),
+}
+
+
+# --- the clinic (chalicelib.routes.clinic) ---------------------------------------------
+
+PATHS["/api/clinic"] = {
+    "get": _operation(
+        "The signed-in clinician's clinic: what its forms offer.",
+        {
+            "200": _answer(
+                "The clinic.",
+                _object(
+                    {
+                        "clinic_id": STRING,
+                        "name": STRING,
+                        "time_zone": STRING,
+                        "default_language": LANGUAGE,
+                        "languages": {"type": "array", "items": LANGUAGE},
+                        "channels": {"type": "array", "items": CHANNEL},
+                        "reminder_lead_minutes": {"type": "integer"},
+                        "clinicians": {
+                            "type": "array",
+                            "items": _object(
+                                {"clinician_id": STRING, "display_name": STRING},
+                                required=("clinician_id", "display_name"),
+                            ),
+                        },
+                    },
+                    required=("clinic_id", "name", "time_zone", "languages", "clinicians"),
+                ),
+            ),
+            **_errors(401),
+            "404": _answer("The clinician's clinic does not exist.", ERROR),
+        },
+        security=SESSION_ONLY,
+    )
 }
 
 
@@ -458,6 +559,35 @@ PATHS["/api/participant-session"] = {
             **_errors(401),
         },
         security=[{"participant_session": []}],
+    )
+}
+
+
+# --- participants: the join page's texts, and signing out -------------------------------
+
+PATHS["/api/participant-session"]["delete"] = _operation(
+    "Sign out: the participant's session ends and its cookie is cleared (the link still works).",
+    {"204": _answer("Signed out."), **_errors(401)},
+    security=[{"participant_session": []}],
+)
+PATHS["/api/participant-texts"] = {
+    "get": _operation(
+        "The participant pages' texts (`page.*` catalogue keys) in one language; public and "
+        "cacheable for 5 minutes. Without `language`, or with one we have no texts for, the "
+        "`Accept-Language` header decides, else English.",
+        {
+            "200": _answer(
+                "The language chosen and its texts, by key.",
+                _object(
+                    {
+                        "language": LANGUAGE,
+                        "texts": {"type": "object", "additionalProperties": STRING},
+                    },
+                    required=("language", "texts"),
+                ),
+            )
+        },
+        parameters=[{"name": "language", "in": "query", "schema": STRING}],
     )
 }
 

@@ -14,19 +14,18 @@ With an access code, five wrong codes lock the link for 15 minutes: the failures
 counted with one atomic UpdateItem (refused while a lock holds), the fifth sets
 `locked_until` under a condition so that racing requests audit one lockout, not several.
 A correct code resets the count. Every refusal carries a `reason` and a message in the
-participant's language (the browser's for unknown links).
+participant's language (the browser's for unknown links). `end_session` signs out.
 """
 
 from __future__ import annotations
 
 import math
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib import access_codes, i18n
+from chalicelib import access_codes, audit, i18n
 from chalicelib.clock import Clock
 from chalicelib.errors import (
     AccessCodeRequired,
@@ -39,7 +38,6 @@ from chalicelib.errors import (
 )
 from chalicelib.models import (
     CONSULTATION_SK,
-    AuditEvent,
     Clinic,
     Consultation,
     ConsultationItem,
@@ -48,7 +46,7 @@ from chalicelib.models import (
 )
 from chalicelib.principals import Principal
 from chalicelib.secret_tokens import new_token, token_hash
-from chalicelib.single_use import issue
+from chalicelib.single_use import discard, issue
 
 LINK_PURPOSE = "participant_link"
 SESSION_PURPOSE = "participant_session"
@@ -58,7 +56,6 @@ MAX_WRONG_CODES = 5
 LOCKOUT = timedelta(minutes=15)
 #: How long after the end known at issue time DynamoDB may delete a link's item.
 KEPT_AFTER_END = timedelta(days=1)
-AUDIT_RETENTION = timedelta(days=365)
 LOCKOUT_ACTION = "participant_link.locked"
 CANCELLED = "cancelled"
 
@@ -138,12 +135,7 @@ class ParticipantLinks:
         _refuse_if_locked(link.item, now, language)
         if link.item.access_code_hash is not None:
             self._check_code(link, token, access_code, now, language)
-        principal = Principal(
-            kind="participant",
-            id=link.participant.participant_id,
-            clinic_id=link.consultation.clinic_id,
-            consultation_id=link.consultation.consultation_id,
-        )
+        principal = _principal_of(link)
         lifetime = end - now
         session = issue(principal, purpose=SESSION_PURPOSE, now=now, lifetime=lifetime)
         return ParticipantSession(session, principal, lifetime, language)
@@ -166,6 +158,14 @@ class ParticipantLinks:
             clinic_id=item.clinic_id,
             consultation_id=item.consultation_id,
         )
+
+    def end_session(self, session_token: str | None) -> None:
+        """Sign the participant out: delete the live session; `Unauthorized` without one.
+
+        As for clinicians, only a live session can be ended; the link itself still works.
+        """
+        self.resume(session_token)
+        discard(session_token or "", purpose=SESSION_PURPOSE)
 
     def _find(self, token: str, browser_language: str | None) -> _Link:
         unknown = _refusal(
@@ -242,14 +242,19 @@ def _refusal(
 
 def _audit_lockout(link: _Link, now: datetime, until: datetime) -> None:
     """Record the lockout: which link's participant, until when; no personal data."""
-    AuditEvent(
-        clinic_id=link.consultation.clinic_id,
-        event_key=f"{now.isoformat()}#{uuid.uuid4().hex}",
-        action=LOCKOUT_ACTION,
-        actor_kind="participant",
-        actor_id=link.participant.participant_id,
+    audit.record(
+        LOCKOUT_ACTION,
+        _principal_of(link),
+        now=now,
         consultation_id=link.consultation.consultation_id,
         details={"failed_attempts": MAX_WRONG_CODES, "locked_until": until.isoformat()},
-        occurred_at=now,
-        expires_at=now + AUDIT_RETENTION,
-    ).save()
+    )
+
+
+def _principal_of(link: _Link) -> Principal:
+    return Principal(
+        kind="participant",
+        id=link.participant.participant_id,
+        clinic_id=link.consultation.clinic_id,
+        consultation_id=link.consultation.consultation_id,
+    )

@@ -1,4 +1,4 @@
-"""A QR code of a link as a small PNG, for emails and for handing a link over in person."""
+"""A QR code of a link: a small PNG for emails, an SVG for showing a link on screen."""
 
 from __future__ import annotations
 
@@ -17,3 +17,16 @@ def qr_png(url: str) -> bytes:
     buffer = io.BytesIO()
     segno.make_qr(url, error="m").save(buffer, kind="png", scale=SCALE, border=BORDER)
     return buffer.getvalue()
+
+
+def qr_svg(url: str) -> str:
+    """The SVG document of a QR code of `url`, for showing a link on screen at any size.
+
+    It has a `viewBox` and no fixed size, so the page sizes it; its background is white so
+    a phone can read it on a page in dark mode too.
+    """
+    buffer = io.BytesIO()
+    segno.make_qr(url, error="m").save(
+        buffer, kind="svg", border=BORDER, xmldecl=False, omitsize=True, light="#ffffff"
+    )
+    return buffer.getvalue().decode("utf-8")

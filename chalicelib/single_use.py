@@ -4,7 +4,8 @@
 and returns it; only its hash is kept. `spend` uses up a single-use one: the item is read by
 its hash, then deleted under a condition that it still exists and has the expected purpose,
 so two requests racing with one token cannot both win, and a token of another purpose is
-refused without being spent.
+refused without being spent. `discard` deletes one that is no longer wanted (a session
+signed out of), only if it has the expected purpose.
 """
 
 from __future__ import annotations
@@ -64,3 +65,12 @@ def spend(token: str, *, purpose: str, now: datetime, what: str) -> LinkToken:
     if item.not_after < now:
         raise Unauthorized(f"the {what} has expired")
     return item
+
+
+def discard(token: str, *, purpose: str) -> None:
+    """Delete the token's item if it has `purpose`; one already gone is not an error."""
+    try:
+        LinkToken(token_hash=token_hash(token)).delete(condition=LinkToken.purpose == purpose)
+    except DeleteError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise

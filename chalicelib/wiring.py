@@ -33,9 +33,11 @@ from chalicelib.media_workers import MediaWorkerRegistry
 from chalicelib.outbound.courier import Courier, build_courier
 from chalicelib.outbound.email import EmailSender
 from chalicelib.participant_links import ParticipantLinks
+from chalicelib.participants import Participants
 from chalicelib.push import Pusher, WebsocketSender
 from chalicelib.rate_limits import RateLimiter
 from chalicelib.reminders import Reminders
+from chalicelib.screen_links import ScreenLinks
 from chalicelib.tables import bind_models
 from chalicelib.tickets import TicketBook
 from chalicelib.turn_credentials import IceServerIssuer
@@ -59,6 +61,8 @@ class Services:
     consultations: Consultations
     courier: Courier
     invitations: Invitations
+    participants: Participants
+    screen_links: ScreenLinks
     reminders: Reminders
 
 
@@ -139,6 +143,8 @@ def configure(
         consultations=consultations,
         courier=courier,
         invitations=Invitations(consultations=consultations, courier=courier, links=links),
+        participants=Participants(consultations=consultations, clock=clock),
+        screen_links=ScreenLinks(consultations=consultations, links=links, clock=clock),
         reminders=Reminders(clock=clock, courier=courier, links=links),
     )
     return _services

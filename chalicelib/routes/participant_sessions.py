@@ -1,4 +1,4 @@
-"""Participant sessions: exchange a link's token (and access code) for a session; who am I.
+"""Participant sessions: a link's token (and access code) for a session; who am I; sign out.
 
 `chalicelib.participant_links` does the work. No route here acts on a GET of a link: the
 token only ever arrives in a POST body, sent by the page's script.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.clinician_auth import session_cookie, session_token_of
+from chalicelib.clinician_auth import cleared_cookie, session_cookie, session_token_of
 from chalicelib.errors import InvalidField, Unauthorized
 from chalicelib.models import CONSULTATION_SK, Clinic, Consultation, ConsultationItem, Participant
 from chalicelib.participant_links import CANCELLED, COOKIE_NAME
@@ -35,7 +35,7 @@ def start_participant_session() -> Response:
     cookie = session_cookie(
         started.token,
         lifetime=started.lifetime,
-        secure=services().settings.stage != "local",
+        secure=_secure(),
         name=COOKIE_NAME,
     )
     answer = {
@@ -69,3 +69,15 @@ def who_am_i() -> Response:
         "starts_at": consultation.starts_at.isoformat() if consultation.starts_at else None,
     }
     return Response(body=answer, status_code=200, headers=NO_STORE)
+
+
+@blueprint.route("/api/participant-session", methods=["DELETE"])
+def sign_out() -> Response:
+    request = blueprint.current_request
+    services().participant_links.end_session(session_token_of(request, COOKIE_NAME))
+    cookie = cleared_cookie(secure=_secure(), name=COOKIE_NAME)
+    return Response(body="", status_code=204, headers={**NO_STORE, "Set-Cookie": cookie})
+
+
+def _secure() -> bool:
+    return services().settings.stage != "local"

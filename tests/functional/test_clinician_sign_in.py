@@ -90,12 +90,13 @@ def signed_in(client: Client) -> tuple[str, str]:
 
 
 def test_known_and_unknown_emails_get_the_same_answer_and_only_known_ones_an_email(
-    app: Chalice, clinician: Clinician
+    app: Chalice, clinician: Clinician, clock: FrozenClock
 ) -> None:
     with Client(app) as client:
         known = ask_link(client, " DR.WHO@clinic.example ")
         unknown = ask_link(client, "nobody@clinic.example")
     assert (known.status_code, known.body) == (unknown.status_code, unknown.body)
+    assert clock.slept == [0.5, 0.5]  # both answers padded to the same floor
     assert known.status_code == 202
     assert json.loads(known.body) == {"status": "sent_if_known"}
     messages = sent_messages()

@@ -21,8 +21,7 @@ from moto.sns.models import sns_backends
 
 from chalicelib import access_codes, wiring
 from chalicelib.config import Settings
-from chalicelib.errors import Conflict, InvalidField
-from chalicelib.guests import NewGuest, add_guest
+from chalicelib.errors import InvalidField
 from chalicelib.models import (
     AuditEvent,
     Clinic,
@@ -32,7 +31,6 @@ from chalicelib.models import (
 )
 from chalicelib.outbound.courier import build_courier
 from chalicelib.participant_links import ParticipantLinks
-from chalicelib.principals import Principal
 from chalicelib.secret_tokens import token_hash
 from tests.conftest import START
 from tests.support import builders
@@ -145,6 +143,73 @@ def test_the_session_says_who_the_participant_is(
         "starts_at": STARTS.isoformat(),
     }
     assert anonymous.status_code == 401
+
+
+def test_signing_out_ends_the_session_clears_its_cookie_and_leaves_the_link_working(
+    app: Chalice, links: ParticipantLinks, consultation: Consultation, patient: Participant
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    with Client(app) as client:
+        cookie = exchange(client, token).headers["Set-Cookie"].split(";", 1)[0]
+        session = cookie.split("=", 1)[1]
+        sign_out = client.http.delete("/api/participant-session", headers={"Cookie": cookie})
+        after = client.http.get("/api/participant-session", headers={"Cookie": cookie})
+        again = client.http.delete("/api/participant-session", headers={"Cookie": cookie})
+        back_in = exchange(client, token)
+    assert sign_out.status_code == 204
+    cleared = sign_out.headers["Set-Cookie"]
+    assert cleared.startswith("vestibule_participant=;")
+    for attribute in ("Max-Age=0", "HttpOnly", "SameSite=Strict", "Path=/api"):
+        assert attribute in cleared
+    assert sign_out.headers["Cache-Control"] == "no-store"
+    with pytest.raises(LinkToken.DoesNotExist):
+        LinkToken.get(token_hash(session))
+    assert after.status_code == 401
+    assert again.status_code == 401  # like clinicians': nothing left to sign out of
+    assert error_of(again)["code"] == "unauthorized"
+    assert back_in.status_code == 201
+
+
+def test_signing_out_one_device_leaves_the_others_signed_in(
+    app: Chalice, links: ParticipantLinks, consultation: Consultation, patient: Participant
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    with Client(app) as client:
+        phone, laptop = (
+            exchange(client, token).headers["Set-Cookie"].split(";", 1)[0] for _ in range(2)
+        )
+        client.http.delete("/api/participant-session", headers={"Cookie": phone})
+        still_in = client.http.get("/api/participant-session", headers={"Cookie": laptop})
+    assert still_in.status_code == 200
+
+
+@pytest.mark.parametrize("cookie", [None, "vestibule_participant=not-a-session"])
+def test_signing_out_without_a_live_session_is_unauthorized_and_deletes_nothing(
+    app: Chalice,
+    links: ParticipantLinks,
+    consultation: Consultation,
+    patient: Participant,
+    cookie: str | None,
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    with Client(app) as client:
+        response = client.http.delete(
+            "/api/participant-session", headers={"Cookie": cookie} if cookie else {}
+        )
+    assert response.status_code == 401
+    assert [item.token_hash for item in LinkToken.scan()] == [token_hash(token)]
+
+
+def test_a_link_token_in_the_cookie_cannot_sign_out_and_so_delete_the_link(
+    app: Chalice, links: ParticipantLinks, consultation: Consultation, patient: Participant
+) -> None:
+    token = token_of(links.issue_link(consultation, patient))
+    with Client(app) as client:
+        response = client.http.delete(
+            "/api/participant-session", headers={"Cookie": f"vestibule_participant={token}"}
+        )
+    assert response.status_code == 401
+    assert LinkToken.get(token_hash(token)).purpose == "participant_link"
 
 
 def test_a_link_expires_at_the_end_of_the_consultation_plus_the_clinics_grace(
@@ -274,20 +339,3 @@ def test_a_code_is_refused_when_the_participant_lacks_the_other_channel(
     with pytest.raises(InvalidField) as refused:
         access_codes.other_channel(patient, "email")
     assert refused.value.field == "access_code"
-
-
-def test_guests_join_up_to_four_participants_then_the_consultation_is_full(
-    settings: Settings, consultation: Consultation, patient: Participant
-) -> None:
-    clinician = Principal.of_clinician("c1", "clinic-1")
-    roles = ["family", "interpreter", "professional"]
-    for role in roles:
-        guest = NewGuest(display_name="Guest", role=role, language="de", email="g@example.org")
-        add_guest(clinician, "k1", guest, region=settings.region)
-    participants = list(
-        Participant.query(consultation.pk, Participant.sk.startswith("PARTICIPANT#"))
-    )
-    assert sorted(p.role for p in participants) == sorted([*roles, "patient"])
-    one_more = NewGuest(display_name="Guest", role="family", language="en", phone="+3360000")
-    with pytest.raises(Conflict):
-        add_guest(clinician, "k1", one_more, region=settings.region)

@@ -15,12 +15,18 @@ class FrozenClock:
 
     def __init__(self, start: datetime) -> None:
         self._now = start
+        self.slept: list[float] = []
 
     def now(self) -> datetime:
         return self._now
 
     def advance(self, delta: timedelta) -> None:
         self._now += delta
+
+    def sleep(self, seconds: float) -> None:
+        """Waiting moves the clock on, and is remembered."""
+        self.slept.append(seconds)
+        self._now += timedelta(seconds=seconds)
 
 
 class FakeWebsocketApi:

@@ -1,0 +1,27 @@
+"""`GET /api/participant-texts`: the participant pages' texts (`page.*`) in one language.
+
+Public and cacheable: the texts are the same for everyone. `?language=` picks the language;
+without it, or with one we have no catalogue for, the `Accept-Language` header decides
+(`i18n.choose_language`), else English. The answer varies with that header, and says so.
+"""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+from chalice.app import MultiDict
+
+from chalicelib import i18n
+
+blueprint = Blueprint(__name__)
+
+Headers = dict[str, str | list[str]]
+CACHEABLE: Headers = {"Cache-Control": "public, max-age=300", "Vary": "Accept-Language"}
+
+
+@blueprint.route("/api/participant-texts", methods=["GET"])
+def participant_texts() -> Response:
+    request = blueprint.current_request
+    asked = (request.query_params or MultiDict({})).get("language")
+    language = i18n.choose_language(asked, request.headers.get("accept-language"))
+    answer = {"language": language, "texts": i18n.page_texts(language)}
+    return Response(body=answer, status_code=200, headers=CACHEABLE)
