@@ -98,11 +98,12 @@ def test_the_form_points_at_a_bad_phone_then_the_day_lists_the_consultation(
     consultation_id = parse_qs(urlparse(page.url).query)["id"][0]
     page.get_by_role("link", name="Back to the day").click()
     row = day_row(page, consultation_id)
+    expect(row).to_contain_text(name)
     expect(row).to_contain_text(between("09:45", "10:05"))
     expect(row).to_contain_text("Scheduled")
 
 
-def test_invitations_by_sms_then_resend_then_by_email(
+def test_invitations_by_sms_resend_and_email_and_a_qr_code(
     stack: RunningStack, page: Page, api: ClinicApi
 ) -> None:
     name, phone = unique_name("Bruno"), unique_phone()
@@ -129,6 +130,15 @@ def test_invitations_by_sms_then_resend_then_by_email(
     card.get_by_role("button", name="Send by email").click()
     expect(email_row).to_contain_text("Sent · attempt 1")
     assert "/j/#" in wait_for_message(stack, "emails", email)["body"]
+
+    card.get_by_role("button", name="Show QR code").click()
+    dialog = page.get_by_role("dialog", name=f"Link for {name}")
+    expect(dialog.get_by_role("img", name="QR code of the personal link")).to_be_visible()
+    expect(dialog.get_by_role("textbox", name="Personal link")).to_have_value(
+        re.compile(r"/j/#[\w-]+$")
+    )
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_have_count(0)
 
 
 def test_reschedule_then_cancel_show_on_the_page_and_the_day_list(
@@ -162,3 +172,53 @@ def test_reschedule_then_cancel_show_on_the_page_and_the_day_list(
     expect(page.get_by_role("button", name="Send by SMS")).to_have_count(0)
     page.get_by_role("link", name="Back to the day").click()
     expect(day_row(page, consultation_id)).to_contain_text("Cancelled")
+
+
+def add_interpreter(page: Page, name: str) -> Locator:
+    """Add an interpreter reached by email through the dialog; their card."""
+    page.get_by_role("button", name="Add a guest (0 of 3)").click()
+    dialog = page.get_by_role("dialog", name="Add a guest")
+    dialog.get_by_label("Role").select_option(label="Interpreter")
+    dialog.get_by_role("textbox", name="Name").fill(name)
+    dialog.get_by_role("textbox", name="Email").fill(f"{name.split()[1]}@interpreters.example")
+    dialog.get_by_role("checkbox", name="SMS").uncheck()
+    dialog.get_by_role("checkbox", name="email").check()
+    dialog.get_by_role("button", name="Add guest").click()
+    expect(dialog).to_have_count(0)
+    return page.get_by_role("article", name=re.compile(re.escape(name)))
+
+
+def test_an_interpreter_is_added_and_removing_asks_first(
+    stack: RunningStack, page: Page, api: ClinicApi
+) -> None:
+    patient = {"display_name": unique_name("Dario"), "phone": unique_phone(), "channels": ["sms"]}
+    open_consultation(page, stack, api.create_consultation(patient, day=DAY, hour=16))
+    interpreter = unique_name("Ines")
+
+    card = add_interpreter(page, interpreter)
+
+    expect(page.locator("#page-message")).to_have_text(f"{interpreter} was added.")
+    expect(card).to_contain_text("(Interpreter)")
+    expect(card.locator("tr[data-channel=email]")).to_contain_text("Not sent")
+    expect(page.get_by_role("button", name="Add a guest (1 of 3)")).to_be_visible()
+    card.get_by_role("button", name="Remove").click()
+    page.get_by_role("dialog").get_by_role("button", name="Keep it").click()
+    expect(card.get_by_role("button", name="Remove")).to_be_focused()
+    expect(card).to_have_count(1)
+
+
+@pytest.mark.skip(
+    reason="DELETE .../participants/{pid} answers 204 with the body 'null' (answer(None, 204)); "
+    "through the local stack's proxy that breaks a later request. Enable once it is empty."
+)
+def test_a_removed_guest_is_gone(stack: RunningStack, page: Page, api: ClinicApi) -> None:
+    patient = {"display_name": unique_name("Eva"), "phone": unique_phone(), "channels": ["sms"]}
+    open_consultation(page, stack, api.create_consultation(patient, day=DAY, hour=17))
+    interpreter = unique_name("Ines")
+    card = add_interpreter(page, interpreter)
+
+    card.get_by_role("button", name="Remove").click()
+    page.get_by_role("dialog").get_by_role("button", name="Yes, remove").click()
+
+    expect(page.locator("#page-message")).to_have_text(f"{interpreter} was removed.")
+    expect(card).to_have_count(0)
