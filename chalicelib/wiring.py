@@ -24,7 +24,8 @@ from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings
 from chalicelib.connections import ConnectionRegistry
 from chalicelib.consultations import Consultations
-from chalicelib.invitations import Invitations, LinkIssuer
+from chalicelib.invitations import Invitations
+from chalicelib.link_delivery import LinkIssuer
 from chalicelib.magic_links import MagicLinks
 from chalicelib.management_api import ManagementApiSession
 from chalicelib.media_client import MediaClient
