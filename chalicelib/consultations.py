@@ -16,14 +16,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from chalicelib import consultation_queries
 from chalicelib.clock import Clock
 from chalicelib.consultation_input import NewConsultation, ScheduleChange
+from chalicelib.consultation_transactions import ConsultationTransaction
 from chalicelib.errors import ClientError, Conflict, InvalidField, NotFound
 from chalicelib.models import (
     CONSULTATION_SK,
@@ -269,32 +267,10 @@ class Consultations:
     def _expiry(self, new: NewConsultation) -> datetime:
         return new.starts_at + timedelta(minutes=new.duration_minutes) + self._retention
 
-    def _transaction(self, on_condition: Callable[[], ClientError] | None = None) -> _Transaction:
-        # The models' own connection: the stage's region and endpoint, one client.
-        return _Transaction(ConsultationItem._get_connection().connection, on_condition)
-
-
-class _Transaction(TransactWrite):
-    """A `TransactWrite` whose failed condition becomes a client error, not a 500."""
-
-    def __init__(
-        self, connection: Connection, on_condition: Callable[[], ClientError] | None
-    ) -> None:
-        super().__init__(connection=connection)
-        self._on_condition = on_condition
-
-    def __exit__(self, exc_type: object, exc_val: object, exc_tb: object) -> None:
-        try:
-            super().__exit__(exc_type, exc_val, exc_tb)  # type: ignore[no-untyped-call]
-        except TransactWriteError as error:
-            if error.cause_response_code != "TransactionCanceledException":
-                raise
-            reasons = {reason.code for reason in error.cancellation_reasons if reason}
-            if "ConditionalCheckFailed" not in reasons:
-                raise
-            if self._on_condition is not None:
-                raise self._on_condition() from None
-            raise Conflict("the consultation changed meanwhile; reload it") from None
+    def _transaction(
+        self, on_condition: Callable[[], ClientError] | None = None
+    ) -> ConsultationTransaction:
+        return ConsultationTransaction(on_condition)
 
 
 def reminder_channel(participant: Participant, clinic: Clinic) -> str | None:
