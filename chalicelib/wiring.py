@@ -37,6 +37,7 @@ from chalicelib.participant_links import ParticipantLinks
 from chalicelib.push import Pusher, WebsocketSender
 from chalicelib.rate_limits import RateLimiter
 from chalicelib.reminders import Reminders
+from chalicelib.schedule_notices import ScheduleNotices
 from chalicelib.tables import bind_models
 from chalicelib.tickets import TicketBook
 from chalicelib.turn_credentials import IceServerIssuer
@@ -108,11 +109,13 @@ def configure(
         workers=media_workers, client=media_client, ice_servers=ice_servers, pusher=pusher
     )
     courier = build_courier(settings, clock)
-    consultations = Consultations(
-        clock=clock, retention=timedelta(days=settings.retention_days), courier=courier
-    )
     participant_links = ParticipantLinks(clock=clock, public_base_url=settings.public_base_url)
     links = link_issuer or participant_links
+    consultations = Consultations(
+        clock=clock,
+        retention=timedelta(days=settings.retention_days),
+        notices=ScheduleNotices(courier=courier, links=links),
+    )
     _services = Services(
         settings=settings,
         clock=clock,
