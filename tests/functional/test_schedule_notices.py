@@ -6,7 +6,7 @@ import email
 import email.policy
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -16,6 +16,8 @@ from chalice.test import Client
 
 from chalicelib import wiring
 from chalicelib.config import Settings
+from chalicelib.consultations import Consultations
+from chalicelib.models import Consultation, ConsultationItem
 from chalicelib.outbound.courier import Courier
 from tests.functional import test_consultations as scheduling
 from tests.functional.test_consultations import (
@@ -241,3 +243,35 @@ def test_with_an_access_code_the_new_link_has_a_new_code_on_the_other_channel(
         ("sms", "change", "sent", 1),
         ("sms", "invitation", "sent", 1),
     ]
+
+
+def test_a_move_racing_another_one_is_refused_and_counts_once(
+    app: Chalice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = Consultations.get
+    raced: list[bool] = []
+
+    def read_then_another_move_commits(self: Consultations, *args: Any) -> Any:
+        record = read(self, *args)
+        if not raced:  # another request moves it between this read and this write
+            raced.append(True)
+            stored = Consultation.get(record.consultation.pk, record.consultation.sk)
+            stored.update(
+                actions=[
+                    ConsultationItem.starts_at.set(datetime(2026, 11, 26, 8, tzinfo=UTC)),
+                    Consultation.revision.add(1),
+                ]
+            )
+        return record
+
+    with Client(app) as client:
+        booked = Booked(Session(client, "c1"))
+        monkeypatch.setattr(Consultations, "get", read_then_another_move_commits)
+        racing = booked.session.send("PATCH", booked.path, {"starts_at": MOVED})
+        monkeypatch.setattr(Consultations, "get", read)
+        after = body_of(booked.session.get(booked.path))
+
+    assert racing.status_code == 409, racing.body
+    assert after["starts_at"] == "2026-11-26T08:00:00+00:00"
+    [consultation] = [i for i in ConsultationItem.scan() if isinstance(i, Consultation)]
+    assert consultation.revision == 1
