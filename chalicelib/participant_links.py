@@ -100,7 +100,7 @@ class ParticipantLinks:
     ) -> str:
         """Store a new link for `participant` (with the code's HMAC, if any); its URL.
 
-        Fits `chalicelib.invitations.LinkIssuer`; `clinic` is read when not given.
+        Fits `chalicelib.link_delivery.LinkIssuer`; `clinic` is read when not given.
         """
         now = self._clock.now()
         token = new_token()

@@ -20,7 +20,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib import consultation_queries
 from chalicelib.clock import Clock
 from chalicelib.consultations import SCHEDULED, reminder_channel
-from chalicelib.invitations import LinkIssuer
+from chalicelib.link_delivery import LinkIssuer
 from chalicelib.models import Clinic, Consultation, ConsultationItem, Participant
 from chalicelib.observability import logger
 from chalicelib.outbound.courier import Courier
