@@ -33,9 +33,9 @@ from chalicelib.models import (
     ConsultationItem,
     Participant,
     day_key,
-    due_day_key,
 )
 from chalicelib.principals import Principal
+from chalicelib.reminder_timing import due_actions, reminder_due, schedule_on
 from chalicelib.schedule_notices import ScheduleNotices
 
 SCHEDULED, CANCELLED = "scheduled", "cancelled"
@@ -110,8 +110,7 @@ class Consultations:
             channels=list(new.patient.channels),
             expires_at=expires_at,
         )
-        patient.due_at = self._reminder_due(patient, new.starts_at, clinic)
-        patient.due_day = due_day_key(patient.due_at) if patient.due_at else None
+        schedule_on(patient, self._reminder_due(patient, new.starts_at, clinic))
         with self._transaction(on_condition=_colleague_error) as transaction:
             new_item = ConsultationItem.pk.does_not_exist()
             transaction.save(consultation, condition=new_item)
@@ -231,7 +230,7 @@ class Consultations:
                     participant,
                     actions=[
                         ConsultationItem.expires_at.set(expires_at),
-                        *(_due_actions(due_at) if due_at else _no_due_actions()),
+                        *due_actions(due_at),
                     ],
                 )
         record = self.get(principal, consultation_id)
@@ -272,7 +271,7 @@ class Consultations:
                     condition=ConsultationItem.pk.exists(),
                 )
             for participant in record.participants:  # no reminder of a cancelled one
-                transaction.update(participant, actions=_no_due_actions())
+                transaction.update(participant, actions=due_actions(None))
 
     def _reminder_due(
         self, participant: Participant, starts_at: datetime, clinic: Clinic
@@ -292,40 +291,6 @@ class Consultations:
         self, on_condition: Callable[[], ClientError] | None = None
     ) -> ConsultationTransaction:
         return ConsultationTransaction(on_condition)
-
-
-def reminder_channel(participant: Participant, clinic: Clinic) -> str | None:
-    """The channel a reminder goes on: SMS, else WhatsApp (if the clinic has it), else none."""
-    if participant.phone is None:
-        return None
-    if "sms" in participant.channels:
-        return "sms"
-    if "whatsapp" in participant.channels and clinic.settings.whatsapp_phone_number_id:
-        return "whatsapp"
-    return None
-
-
-def reminder_due(
-    participant: Participant, starts_at: datetime, clinic: Clinic, *, now: datetime
-) -> datetime | None:
-    """When `participant`'s reminder falls due; None without a channel or if it is past."""
-    if reminder_channel(participant, clinic) is None:
-        return None
-    due_at = starts_at - timedelta(minutes=int(clinic.settings.reminder_lead_minutes))
-    return due_at if due_at > now else None
-
-
-def due_actions(due_at: datetime | None) -> list[Action]:
-    """Updates that make `due_at` the participant's reminder time, or clear it."""
-    return _due_actions(due_at) if due_at else _no_due_actions()
-
-
-def _due_actions(due_at: datetime) -> list[Action]:
-    return [ConsultationItem.due_at.set(due_at), ConsultationItem.due_day.set(due_day_key(due_at))]
-
-
-def _no_due_actions() -> list[Action]:
-    return [ConsultationItem.due_at.remove(), ConsultationItem.due_day.remove()]
 
 
 def _require_colleague(clinician_id: str, clinic_id: str) -> None:

@@ -25,12 +25,7 @@ from pynamodb.expressions.update import Action
 from chalicelib.clock import Clock
 from chalicelib.consultation_input import NewGuest, ParticipantDetails
 from chalicelib.consultation_transactions import ConsultationTransaction
-from chalicelib.consultations import (
-    SCHEDULED,
-    Consultations,
-    due_actions,
-    reminder_due,
-)
+from chalicelib.consultations import SCHEDULED, Consultations
 from chalicelib.errors import Conflict
 from chalicelib.models import (
     MAX_PARTICIPANTS,
@@ -38,9 +33,9 @@ from chalicelib.models import (
     Consultation,
     ConsultationItem,
     Participant,
-    due_day_key,
 )
 from chalicelib.principals import Principal
+from chalicelib.reminder_timing import due_actions, reminder_due, schedule_on
 
 PATIENT = "patient"
 MAX_GUESTS = MAX_PARTICIPANTS - 1
@@ -72,8 +67,9 @@ class Participants:
             expires_at=consultation.expires_at,
         )
         if consultation.starts_at is not None:
-            item.due_at = reminder_due(item, consultation.starts_at, clinic, now=self._clock.now())
-            item.due_day = due_day_key(item.due_at) if item.due_at else None
+            schedule_on(
+                item, reminder_due(item, consultation.starts_at, clinic, now=self._clock.now())
+            )
         with ConsultationTransaction(on_condition=_full) as transaction:
             transaction.update(
                 consultation,
