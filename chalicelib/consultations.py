@@ -232,6 +232,7 @@ class Consultations:
                         ConsultationItem.expires_at.set(expires_at),
                         *due_actions(due_at),
                     ],
+                    condition=ConsultationItem.sk.exists(),  # never recreate a removed guest
                 )
         record = self.get(principal, consultation_id)
         if change.starts_at is not None:
@@ -271,7 +272,11 @@ class Consultations:
                     condition=ConsultationItem.pk.exists(),
                 )
             for participant in record.participants:  # no reminder of a cancelled one
-                transaction.update(participant, actions=due_actions(None))
+                transaction.update(
+                    participant,
+                    actions=due_actions(None),
+                    condition=ConsultationItem.sk.exists(),
+                )
 
     def _reminder_due(
         self, participant: Participant, starts_at: datetime, clinic: Clinic
