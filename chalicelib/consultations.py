@@ -5,7 +5,8 @@ clinic is `NotFound`, exactly as one that does not exist. Writes that touch seve
 of a consultation's partition (the consultation, its patient, one `ClinicianAssignment` per
 clinician, whose copies of the schedule feed each clinician's day) are one DynamoDB
 transaction, so no reader ever sees half of a change. Day keys use the clinic's local
-date; `expires_at` is the end of the consultation plus the retention period.
+date; `expires_at` is the end of the consultation plus the retention period. Who is told
+of a cancellation or a new time, and how, is `chalicelib.schedule_notices`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pynamodb.expressions.update import Action
 from chalicelib import consultation_queries
 from chalicelib.clock import Clock
 from chalicelib.consultation_input import NewConsultation, ScheduleChange
+from chalicelib.consultation_transactions import ConsultationTransaction
 from chalicelib.errors import ClientError, Conflict, InvalidField, NotFound
 from chalicelib.models import (
     CONSULTATION_SK,
@@ -31,12 +33,10 @@ from chalicelib.models import (
     ConsultationItem,
     Participant,
     day_key,
-    due_day_key,
 )
-from chalicelib.outbound.courier import Courier
-from chalicelib.outbound.ledger import SENT, deliveries
 from chalicelib.principals import Principal
-from chalicelib.transactions import ConsultationTransaction, consultation_transaction
+from chalicelib.reminder_timing import due_actions, reminder_due, schedule_on
+from chalicelib.schedule_notices import ScheduleNotices
 
 SCHEDULED, CANCELLED = "scheduled", "cancelled"
 
@@ -66,10 +66,10 @@ class DayEntry:
 
 
 class Consultations:
-    def __init__(self, *, clock: Clock, retention: timedelta, courier: Courier) -> None:
+    def __init__(self, *, clock: Clock, retention: timedelta, notices: ScheduleNotices) -> None:
         self._clock = clock
         self._retention = retention
-        self._courier = courier
+        self._notices = notices
 
     def create(self, principal: Principal, new: NewConsultation) -> ConsultationRecord:
         clinic = self.clinic_of(principal)
@@ -110,8 +110,7 @@ class Consultations:
             channels=list(new.patient.channels),
             expires_at=expires_at,
         )
-        patient.due_at = self._reminder_due(patient, new.starts_at, clinic)
-        patient.due_day = due_day_key(patient.due_at) if patient.due_at else None
+        schedule_on(patient, self._reminder_due(patient, new.starts_at, clinic))
         with self._transaction(on_condition=_colleague_error) as transaction:
             new_item = ConsultationItem.pk.does_not_exist()
             transaction.save(consultation, condition=new_item)
@@ -178,10 +177,18 @@ class Consultations:
     def reschedule(
         self, principal: Principal, consultation_id: str, change: ScheduleChange
     ) -> ConsultationRecord:
+        """Change the schedule in one transaction; a new start time notifies the invited.
+
+        A move of `starts_at` increments the consultation's `revision` (under the condition
+        that the start read still holds, so racing moves cannot both count) and sets
+        `moved_at`. Every PATCH that gives `starts_at` then sends the latest move's notices:
+        a repeated one finds them sent, or completes what a failed earlier run did not send.
+        """
         record = self.get(principal, consultation_id)
         consultation = record.consultation
         if consultation.status != SCHEDULED:
             raise Conflict("only a scheduled consultation can be changed")
+        moved = change.starts_at is not None and change.starts_at != consultation.starts_at
         starts_at = change.starts_at or consultation.starts_at or self._clock.now()
         duration = change.duration_minutes or int(consultation.duration_minutes)
         expires_at = starts_at + timedelta(minutes=duration) + self._retention
@@ -201,10 +208,12 @@ class Consultations:
             actions.append(Consultation.time_zone.set(change.time_zone))
         if change.language is not None:
             actions.append(Consultation.language.set(change.language))
+        condition = Consultation.status == SCHEDULED
+        if moved:
+            actions += [Consultation.revision.add(1), Consultation.moved_at.set(self._clock.now())]
+            condition &= ConsultationItem.starts_at == consultation.starts_at
         with self._transaction() as transaction:
-            transaction.update(
-                consultation, actions=actions, condition=Consultation.status == SCHEDULED
-            )
+            transaction.update(consultation, actions=actions, condition=condition)
             for clinician_id in consultation.clinician_ids:
                 transaction.update(
                     _assignment_key(consultation_id, clinician_id),
@@ -221,29 +230,28 @@ class Consultations:
                     participant,
                     actions=[
                         ConsultationItem.expires_at.set(expires_at),
-                        *(_due_actions(due_at) if due_at else _no_due_actions()),
+                        *due_actions(due_at),
                     ],
+                    condition=ConsultationItem.sk.exists(),  # never recreate a removed guest
                 )
-        return self.get(principal, consultation_id)
+        record = self.get(principal, consultation_id)
+        if change.starts_at is not None:
+            self._notices.change(record.consultation, record.participants, clinic)
+            record = self.get(principal, consultation_id)
+        return record
 
     def cancel(self, principal: Principal, consultation_id: str) -> ConsultationRecord:
         """Mark it cancelled (the days show it so) and tell whoever was invited; idempotent.
 
-        The notice goes on each channel an invitation was sent on, as attempt 1 of purpose
-        `cancellation`: a repeated or retried cancel finds each claim taken and sends nothing,
-        but completes notices that a failed earlier run did not send.
+        A repeated or retried cancel sends no notice twice, but completes the notices that a
+        failed earlier run did not send (`chalicelib.schedule_notices`).
         """
         record = self.get(principal, consultation_id)
         if record.consultation.status != CANCELLED:
             self._mark_cancelled(record)
             record = self.get(principal, consultation_id)
         clinic = self.clinic_of(principal)
-        for participant in record.participants:
-            for delivery in deliveries(participant):
-                if delivery.purpose == "invitation" and delivery.status == SENT:
-                    self._courier.send_cancellation(
-                        record.consultation, participant, delivery.channel, clinic=clinic
-                    )
+        self._notices.cancellation(record.consultation, record.participants, clinic)
         return self.get(principal, consultation_id)
 
     def _mark_cancelled(self, record: ConsultationRecord) -> None:
@@ -264,7 +272,11 @@ class Consultations:
                     condition=ConsultationItem.pk.exists(),
                 )
             for participant in record.participants:  # no reminder of a cancelled one
-                transaction.update(participant, actions=_no_due_actions())
+                transaction.update(
+                    participant,
+                    actions=due_actions(None),
+                    condition=ConsultationItem.sk.exists(),
+                )
 
     def _reminder_due(
         self, participant: Participant, starts_at: datetime, clinic: Clinic
@@ -283,41 +295,7 @@ class Consultations:
     def _transaction(
         self, on_condition: Callable[[], ClientError] | None = None
     ) -> ConsultationTransaction:
-        return consultation_transaction(on_condition)
-
-
-def reminder_channel(participant: Participant, clinic: Clinic) -> str | None:
-    """The channel a reminder goes on: SMS, else WhatsApp (if the clinic has it), else none."""
-    if participant.phone is None:
-        return None
-    if "sms" in participant.channels:
-        return "sms"
-    if "whatsapp" in participant.channels and clinic.settings.whatsapp_phone_number_id:
-        return "whatsapp"
-    return None
-
-
-def reminder_due(
-    participant: Participant, starts_at: datetime, clinic: Clinic, *, now: datetime
-) -> datetime | None:
-    """When `participant`'s reminder falls due; None without a channel or if it is past."""
-    if reminder_channel(participant, clinic) is None:
-        return None
-    due_at = starts_at - timedelta(minutes=int(clinic.settings.reminder_lead_minutes))
-    return due_at if due_at > now else None
-
-
-def due_actions(due_at: datetime | None) -> list[Action]:
-    """Updates that make `due_at` the participant's reminder time, or clear it."""
-    return _due_actions(due_at) if due_at else _no_due_actions()
-
-
-def _due_actions(due_at: datetime) -> list[Action]:
-    return [ConsultationItem.due_at.set(due_at), ConsultationItem.due_day.set(due_day_key(due_at))]
-
-
-def _no_due_actions() -> list[Action]:
-    return [ConsultationItem.due_at.remove(), ConsultationItem.due_day.remove()]
+        return ConsultationTransaction(on_condition)
 
 
 def _require_colleague(clinician_id: str, clinic_id: str) -> None:

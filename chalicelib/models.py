@@ -207,6 +207,10 @@ class Consultation(ConsultationItem, discriminator="consultation"):
     media_worker_id = UnicodeAttribute(null=True)
     #: Guests added by `chalicelib.participants`, counted atomically against `MAX_PARTICIPANTS`.
     guest_count = NumberAttribute(default=0)
+    #: Schedule revision: +1 with each move of `starts_at`, at `moved_at`; the attempt
+    #: number of that move's change notices (`chalicelib.schedule_notices`).
+    revision = NumberAttribute(default=0)
+    moved_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
 

@@ -100,7 +100,7 @@ class ParticipantLinks:
     ) -> str:
         """Store a new link for `participant` (with the code's HMAC, if any); its URL.
 
-        Fits `chalicelib.invitations.LinkIssuer`; `clinic` is read when not given.
+        Fits `chalicelib.link_delivery.LinkIssuer`; `clinic` is read when not given.
         """
         now = self._clock.now()
         token = new_token()
@@ -194,15 +194,14 @@ class ParticipantLinks:
             raise AccessCodeRequired(i18n.text(language, "page.access_code_required"))
         if access_codes.matches(token, code, stored):
             if link.item.failed_attempts:
-                link.item.update(
-                    actions=[LinkToken.failed_attempts.set(0), LinkToken.locked_until.remove()]
-                )
+                _reset_failures(link.item)
             return
         item = link.item
         try:
             item.update(
                 actions=[LinkToken.failed_attempts.add(1)],
-                condition=LinkToken.locked_until.does_not_exist() | (LinkToken.locked_until <= now),
+                condition=LinkToken.token_hash.exists()
+                & (LinkToken.locked_until.does_not_exist() | (LinkToken.locked_until <= now)),
             )
         except UpdateError as error:
             if error.cause_response_code != "ConditionalCheckFailedException":
@@ -222,6 +221,18 @@ class ParticipantLinks:
             raise _locked(language, LOCKOUT) from None  # a racing request locked and audited
         _audit_lockout(link, now, until)
         raise _locked(language, LOCKOUT)
+
+
+def _reset_failures(item: LinkToken) -> None:
+    """Forget the wrong codes before a right one; an item deleted meanwhile stays deleted."""
+    try:
+        item.update(
+            actions=[LinkToken.failed_attempts.set(0), LinkToken.locked_until.remove()],
+            condition=LinkToken.token_hash.exists(),
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
 
 
 def _refuse_if_locked(item: LinkToken, now: datetime, language: str) -> None:

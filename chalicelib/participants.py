@@ -24,12 +24,8 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.clock import Clock
 from chalicelib.consultation_input import NewGuest, ParticipantDetails
-from chalicelib.consultations import (
-    SCHEDULED,
-    Consultations,
-    due_actions,
-    reminder_due,
-)
+from chalicelib.consultation_transactions import ConsultationTransaction
+from chalicelib.consultations import SCHEDULED, Consultations
 from chalicelib.errors import Conflict
 from chalicelib.models import (
     MAX_PARTICIPANTS,
@@ -37,10 +33,9 @@ from chalicelib.models import (
     Consultation,
     ConsultationItem,
     Participant,
-    due_day_key,
 )
 from chalicelib.principals import Principal
-from chalicelib.transactions import ConsultationTransaction, consultation_transaction
+from chalicelib.reminder_timing import due_actions, reminder_due, schedule_on
 
 PATIENT = "patient"
 MAX_GUESTS = MAX_PARTICIPANTS - 1
@@ -72,9 +67,10 @@ class Participants:
             expires_at=consultation.expires_at,
         )
         if consultation.starts_at is not None:
-            item.due_at = reminder_due(item, consultation.starts_at, clinic, now=self._clock.now())
-            item.due_day = due_day_key(item.due_at) if item.due_at else None
-        with consultation_transaction(on_condition=_full) as transaction:
+            schedule_on(
+                item, reminder_due(item, consultation.starts_at, clinic, now=self._clock.now())
+            )
+        with ConsultationTransaction(on_condition=_full) as transaction:
             transaction.update(
                 consultation,
                 actions=[Consultation.guest_count.add(1)],
@@ -123,7 +119,7 @@ class Participants:
             *due_actions(due_at),
         ]
         renamed = participant.role == PATIENT and details.display_name != participant.display_name
-        with consultation_transaction() as transaction:
+        with ConsultationTransaction() as transaction:
             transaction.update(participant, actions=actions, condition=ConsultationItem.sk.exists())
             if renamed:
                 _rename_patient(transaction, consultation, details.display_name)
@@ -136,7 +132,7 @@ class Participants:
         participant = record.participant(participant_id)
         if participant.role == PATIENT:
             raise Conflict("the patient cannot be removed; cancel the consultation instead")
-        with consultation_transaction() as transaction:
+        with ConsultationTransaction() as transaction:
             transaction.delete(participant, condition=ConsultationItem.sk.exists())
             transaction.update(
                 record.consultation,

@@ -1,7 +1,7 @@
 """The reminder a participant gets shortly before their consultation, sent once by the sweeper.
 
 Creating or rescheduling a consultation gives each participant with a reminder channel
-(`consultations.reminder_channel`) `due_at` = start - the clinic's `reminder_lead_minutes`,
+(`reminder_timing.reminder_channel`) `due_at` = start - the clinic's `reminder_lead_minutes`,
 in the sparse `by_due_work` index; cancelling removes it. `Reminders.run` finds what is due
 (`consultation_queries.due_work`, never a Scan), sends each reminder with a fresh personal
 link, and clears `due_at` under the condition that it still holds the value read, so a
@@ -19,12 +19,13 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib import consultation_queries
 from chalicelib.clock import Clock
-from chalicelib.consultations import SCHEDULED, reminder_channel
-from chalicelib.invitations import LinkIssuer
+from chalicelib.consultations import SCHEDULED
+from chalicelib.link_delivery import LinkIssuer
 from chalicelib.models import Clinic, Consultation, ConsultationItem, Participant
 from chalicelib.observability import logger
 from chalicelib.outbound.courier import Courier
 from chalicelib.outbound.ledger import FAILED
+from chalicelib.reminder_timing import reminder_channel
 
 PARTICIPANT_PREFIX = "PARTICIPANT#"
 

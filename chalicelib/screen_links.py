@@ -17,7 +17,7 @@ from chalicelib import access_codes, audit
 from chalicelib.clock import Clock
 from chalicelib.consultations import Consultations
 from chalicelib.errors import Conflict
-from chalicelib.invitations import LinkIssuer
+from chalicelib.link_delivery import LinkIssuer
 from chalicelib.participant_links import link_end
 from chalicelib.principals import Principal
 from chalicelib.qr import qr_svg

@@ -24,7 +24,8 @@ from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings
 from chalicelib.connections import ConnectionRegistry
 from chalicelib.consultations import Consultations
-from chalicelib.invitations import Invitations, LinkIssuer
+from chalicelib.invitations import Invitations
+from chalicelib.link_delivery import LinkIssuer
 from chalicelib.magic_links import MagicLinks
 from chalicelib.management_api import ManagementApiSession
 from chalicelib.media_client import MediaClient
@@ -37,6 +38,7 @@ from chalicelib.participants import Participants
 from chalicelib.push import Pusher, WebsocketSender
 from chalicelib.rate_limits import RateLimiter
 from chalicelib.reminders import Reminders
+from chalicelib.schedule_notices import ScheduleNotices
 from chalicelib.screen_links import ScreenLinks
 from chalicelib.tables import bind_models
 from chalicelib.tickets import TicketBook
@@ -111,11 +113,13 @@ def configure(
         workers=media_workers, client=media_client, ice_servers=ice_servers, pusher=pusher
     )
     courier = build_courier(settings, clock)
-    consultations = Consultations(
-        clock=clock, retention=timedelta(days=settings.retention_days), courier=courier
-    )
     participant_links = ParticipantLinks(clock=clock, public_base_url=settings.public_base_url)
     links = link_issuer or participant_links
+    consultations = Consultations(
+        clock=clock,
+        retention=timedelta(days=settings.retention_days),
+        notices=ScheduleNotices(courier=courier, links=links),
+    )
     _services = Services(
         settings=settings,
         clock=clock,

@@ -85,14 +85,33 @@ def cancellation(occasion: Occasion) -> Composed:
     )
 
 
+def change(occasion: Occasion) -> Composed:
+    """The notice of a new date and time, with a new personal link."""
+    when, link = occasion.when, occasion.link
+    return Composed(
+        sms=gsm7_friendly(occasion.text("sms.changed", when=when, link=link)),
+        email=_link_email(
+            occasion,
+            occasion.text("email.changed.subject"),
+            occasion.text("email.changed.intro", when=when),
+        ),
+        whatsapp_values=[occasion.clinic_name, when, link],
+    )
+
+
 def invitation_email(occasion: Occasion) -> EmailContent:
     """Text and HTML with the same content, and the link's QR code as an inline image."""
-    t = occasion.text
-    intro, how, early = (
-        t("email.invitation.intro", when=occasion.when),
-        t("email.invitation.how"),
-        t("email.invitation.early"),
+    return _link_email(
+        occasion,
+        occasion.text("email.invitation.subject"),
+        occasion.text("email.invitation.intro", when=occasion.when),
     )
+
+
+def _link_email(occasion: Occasion, subject: str, intro: str) -> EmailContent:
+    """An email that brings the participant's link: button, address and QR code."""
+    t = occasion.text
+    how, early = t("email.invitation.how"), t("email.invitation.early")
     button, qr, footer = t("email.invitation.button"), t("email.invitation.qr"), t("email.footer")
     text = f"{intro}\n\n{how}\n\n{button}: {occasion.link}\n\n{early}\n\n--\n{footer}\n"
     link = escape(occasion.link, quote=True)
@@ -106,7 +125,7 @@ def invitation_email(occasion: Occasion) -> EmailContent:
         f'height="200"></p>\n'
     )
     return EmailContent(
-        subject=t("email.invitation.subject"),
+        subject=subject,
         text=text,
         html=_html_page(occasion.language, content, footer),
         language=occasion.language,

@@ -1,4 +1,4 @@
-"""Sends a participant's invitation, reminder or access code on one channel, at most once.
+"""Sends a participant's invitation, reminder, access code or notice on one channel, once.
 
 `Courier` checks that the channel can be used (the participant has a phone or an email,
 the clinic has WhatsApp, the deployment has a sender address), claims the send in the
@@ -116,6 +116,21 @@ class Courier:
         occasion = _occasion(clinic, consultation, participant, link="")
         message = compose.cancellation(occasion)
         return self._send(clinic, participant, channel, "cancellation", attempt, message)
+
+    def send_change(
+        self,
+        consultation: Consultation,
+        participant: Participant,
+        link: str,
+        channel: str,
+        *,
+        clinic: Clinic,
+        attempt: int,
+    ) -> Outcome:
+        """The notice of a new start time (the consultation's, already saved), with `link`."""
+        occasion = _occasion(clinic, consultation, participant, link)
+        message = compose.change(occasion)
+        return self._send(clinic, participant, channel, "change", attempt, message)
 
     def _send(
         self,

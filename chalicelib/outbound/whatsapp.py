@@ -20,6 +20,7 @@ TEMPLATES = {
     "reminder": "vestibule_reminder",
     "access_code": "vestibule_access_code",
     "cancellation": "vestibule_cancellation",
+    "change": "vestibule_change",
 }
 
 

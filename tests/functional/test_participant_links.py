@@ -296,6 +296,33 @@ def test_a_right_code_resets_the_count_of_wrong_ones(
     assert LinkToken.get(token_hash(token)).failed_attempts == 1
 
 
+def test_a_link_deleted_while_its_code_is_checked_is_not_brought_back(
+    app: Chalice,
+    links: ParticipantLinks,
+    consultation: Consultation,
+    patient: Participant,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code = access_codes.new_code()
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    token = token_of(links.issue_link(consultation, patient, access_code=code))
+    read = LinkToken.get
+
+    def read_then_expire(hash_key: str, *args: Any, **kwargs: Any) -> LinkToken:
+        item = read(hash_key, *args, **kwargs)
+        LinkToken(token_hash=hash_key).delete()  # DynamoDB's TTL sweep, just then
+        return item
+
+    with Client(app) as client:
+        exchange(client, token, wrong)
+        monkeypatch.setattr(LinkToken, "get", read_then_expire)
+        right = exchange(client, token, code)
+        monkeypatch.undo()
+    assert right.status_code == 201
+    with pytest.raises(LinkToken.DoesNotExist):
+        LinkToken.get(token_hash(token))
+
+
 def sms_sent() -> list[tuple[str, str]]:
     return list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
 

@@ -10,6 +10,7 @@ import pytest
 from chalice import Chalice
 from chalice.test import Client
 
+from chalicelib import wiring
 from chalicelib.models import (
     AuditEvent,
     ClinicianAssignment,
@@ -17,6 +18,7 @@ from chalicelib.models import (
     ConsultationItem,
     Participant,
 )
+from chalicelib.principals import Principal
 from tests.support.clinic_api import Session, body_of, create, error_field, seed_clinics
 from tests.support.fakes import FrozenClock
 
@@ -317,3 +319,32 @@ def test_the_day_list_names_each_patient(client: Client) -> None:
     day = body_of(session.get("/api/consultations?day=2026-11-24"))["consultations"]
     assert [entry["patient_display_name"] for entry in day] == ["Alice Martin"]
     assert day[0]["starts_at"] == START_UTC
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "body"),
+    [("PATCH", "", {"duration_minutes": 30}), ("POST", "/cancel", None)],
+)
+def test_a_change_racing_a_guest_removal_is_409_and_never_brings_the_guest_back(
+    client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+    method: str,
+    suffix: str,
+    body: dict[str, Any] | None,
+) -> None:
+    session = Session(client, "c1")
+    created = create(session)
+    added = body_of(session.send("POST", participants_path(created), guest()))
+    consultations = wiring.services().consultations
+    stale = consultations.get(Principal.of_clinician("c1", "k1"), created["consultation_id"])
+    removed = session.send("DELETE", f"{participants_path(created)}/{added['participant_id']}")
+    assert removed.status_code == 204
+    monkeypatch.setattr(consultations, "get", lambda principal, consultation_id: stale)
+    path = f"/api/consultations/{created['consultation_id']}{suffix}"
+    assert session.send(method, path, body).status_code == 409
+    monkeypatch.undo()
+    partition = ConsultationItem.partition(created["consultation_id"])
+    left = list(ConsultationItem.query(partition, ConsultationItem.sk.startswith("PARTICIPANT#")))
+    assert [item.sk for item in left] == [
+        f"PARTICIPANT#{created['participants'][0]['participant_id']}"
+    ]

@@ -104,6 +104,32 @@ def test_a_rescheduled_consultation_reminds_at_the_new_time_only(
     assert len(sms_sent()) == 1
 
 
+def test_a_reminder_sent_for_the_old_time_does_not_swallow_the_one_for_the_new_time(
+    app: Chalice, clock: FrozenClock
+) -> None:
+    with Client(app) as client:
+        consultation_id = create(Session(client, "c1"))["consultation_id"]
+        clock.advance(TEN_TO)
+        at_old_time = sweep(client)
+        response = Session(client, "c1").send(  # a new sign-in: sessions are shorter
+            "PATCH",
+            f"/api/consultations/{consultation_id}",
+            {"starts_at": "2026-11-24T11:30:00+01:00"},
+        )
+        assert response.status_code == 200, response.body
+        clock.advance(timedelta(minutes=59))
+        early = sweep(client)
+        clock.advance(timedelta(minutes=1))
+        at_new_time = sweep(client)
+        again = sweep(client)
+
+    assert at_old_time == at_new_time == {"handled": 1, "failed": 0}
+    assert early == again == {"handled": 0, "failed": 0}
+    texts = [text for _, text in sms_sent()]
+    assert len(texts) == 2
+    assert all("commence dans 10 minutes" in text for text in texts)
+
+
 def test_a_cancelled_consultation_never_reminds(app: Chalice, clock: FrozenClock) -> None:
     with Client(app) as client:
         c1 = Session(client, "c1")

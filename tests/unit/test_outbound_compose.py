@@ -57,6 +57,22 @@ def test_invitation_email_has_the_same_facts_in_text_and_html(language: str) -> 
     assert f'src="cid:{compose.QR_CONTENT_ID}"' in content.html
 
 
+@pytest.mark.parametrize("language", sorted(LOCAL_TIMES))
+def test_a_change_notice_gives_the_new_time_and_the_new_link_by_sms_and_email(
+    language: str,
+) -> None:
+    changed = compose.change(occasion(language))
+    assert LOCAL_TIMES[language] in changed.sms and changed.sms.endswith(LINK)
+    content = changed.email
+    assert "Praxis Dr. Müller & Partner" in content.subject
+    assert content.subject != compose.invitation(occasion(language)).email.subject
+    assert LOCAL_TIMES[language] in content.text and LINK in content.text
+    assert LOCAL_TIMES[language] in content.html
+    assert 'href="https://vestibule.example/j/tok_123&amp;x=&lt;1&gt;"' in content.html
+    assert [image.content_id for image in content.images] == [compose.QR_CONTENT_ID]
+    assert changed.whatsapp_values == ["Praxis Dr. Müller & Partner", LOCAL_TIMES[language], LINK]
+
+
 def test_the_email_is_text_or_html_with_an_inline_png_qr_code() -> None:
     content = compose.invitation(occasion("fr")).email
     raw = build_mime("no-reply@clinic.example", "patient@example.fr", content).as_bytes()

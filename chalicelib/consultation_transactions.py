@@ -1,15 +1,15 @@
-"""DynamoDB transactions on the consultation table whose failed conditions are client errors.
+"""One DynamoDB transaction over a consultation's items, whose failed condition is a 4xx.
 
-A `TransactWrite` whose condition fails raises `TransactWriteError`; here that becomes the
-error the caller chose (else `Conflict`), so a race between two clinicians ends in a 4xx
-with a clear message, never a 500, and nothing of the transaction is written.
+`chalicelib.consultations` writes the consultation, its participants and its clinicians'
+assignments together. When a condition fails (a clinician is not a colleague, the
+consultation changed or was cancelled meanwhile), the caller's `on_condition` error is
+raised, else a `Conflict` asking to reload: a client error naming what to fix, never a 500.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -18,12 +18,10 @@ from chalicelib.models import ConsultationItem
 
 
 class ConsultationTransaction(TransactWrite):
-    """A `TransactWrite` whose failed condition becomes a client error, not a 500."""
+    """A `TransactWrite` on the models' own connection (the stage's region and endpoint)."""
 
-    def __init__(
-        self, connection: Connection, on_condition: Callable[[], ClientError] | None
-    ) -> None:
-        super().__init__(connection=connection)
+    def __init__(self, on_condition: Callable[[], ClientError] | None = None) -> None:
+        super().__init__(connection=ConsultationItem._get_connection().connection)
         self._on_condition = on_condition
 
     def __exit__(self, exc_type: object, exc_val: object, exc_tb: object) -> None:
@@ -38,10 +36,3 @@ class ConsultationTransaction(TransactWrite):
             if self._on_condition is not None:
                 raise self._on_condition() from None
             raise Conflict("the consultation changed meanwhile; reload it") from None
-
-
-def consultation_transaction(
-    on_condition: Callable[[], ClientError] | None = None,
-) -> ConsultationTransaction:
-    """A transaction on the models' own connection: the stage's region and endpoint."""
-    return ConsultationTransaction(ConsultationItem._get_connection().connection, on_condition)
