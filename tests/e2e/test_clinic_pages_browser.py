@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 
 from tests.e2e.clinic_pages import (
     PARTICIPANT_LINK,
@@ -23,7 +23,7 @@ from tests.e2e.clinic_pages import (
     unique_phone,
 )
 from tests.e2e.local_stack import RunningStack
-from tests.e2e.outbox_reader import link_in, wait_for_message
+from tests.e2e.outbox_reader import link_in, messages_to, wait_for_message
 
 pytestmark = pytest.mark.browser
 
@@ -174,6 +174,30 @@ def test_reschedule_then_cancel_show_on_the_page_and_the_day_list(
     expect(day_row(page, consultation_id)).to_contain_text("Cancelled")
 
 
+def test_a_send_lost_on_the_network_is_retried_without_a_second_sms(
+    stack: RunningStack, page: Page, api: ClinicApi
+) -> None:
+    phone = unique_phone()
+    patient = {"display_name": unique_name("Farid"), "phone": phone, "channels": ["sms"]}
+    open_consultation(page, stack, api.create_consultation(patient, day=DAY, hour=12))
+    bodies: list[object] = []
+
+    def lose_the_first_answer(route: Route) -> None:
+        bodies.append(route.request.post_data_json)
+        if len(bodies) == 1:
+            route.fetch()  # the server sends the SMS...
+            route.abort("connectionreset")  # ...but the browser never hears of it
+        else:
+            route.continue_()
+
+    page.route("**/invitations", lose_the_first_answer)
+    page.get_by_role("button", name="Send by SMS").click()
+
+    expect(page.locator("tr[data-channel=sms]")).to_contain_text("Sent · attempt 1")
+    assert bodies == [{"channel": "sms"}, {"channel": "sms", "attempt": 1}]
+    assert len(messages_to(stack, "sms", phone)) == 1
+
+
 def add_interpreter(page: Page, name: str) -> Locator:
     """Add an interpreter reached by email through the dialog; their card."""
     page.get_by_role("button", name="Add a guest (0 of 3)").click()
@@ -188,7 +212,7 @@ def add_interpreter(page: Page, name: str) -> Locator:
     return page.get_by_role("article", name=re.compile(re.escape(name)))
 
 
-def test_an_interpreter_is_added_and_removing_asks_first(
+def test_an_interpreter_is_added_and_their_phone_corrected(
     stack: RunningStack, page: Page, api: ClinicApi
 ) -> None:
     patient = {"display_name": unique_name("Dario"), "phone": unique_phone(), "channels": ["sms"]}
@@ -204,7 +228,18 @@ def test_an_interpreter_is_added_and_removing_asks_first(
     card.get_by_role("button", name="Remove").click()
     page.get_by_role("dialog").get_by_role("button", name="Keep it").click()
     expect(card.get_by_role("button", name="Remove")).to_be_focused()
-    expect(card).to_have_count(1)
+
+    card.get_by_role("button", name="Edit contact details").click()
+    dialog = page.get_by_role("dialog", name=f"Contact details of {interpreter}")
+    phone = dialog.get_by_role("textbox", name="Mobile phone")
+    phone.fill("+33 6 12")
+    dialog.get_by_role("button", name="Save contact details").click()
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    phone.fill("+33 6 12 34 56 78")
+    dialog.get_by_role("button", name="Save contact details").click()
+    expect(dialog).to_have_count(0)
+    expect(card).to_contain_text("+33612345678")
+    expect(card.locator("tr[data-channel=sms]")).to_contain_text("Not sent")
 
 
 @pytest.mark.skip(

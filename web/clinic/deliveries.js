@@ -60,7 +60,7 @@ export function otherMessages(participant, timeZone) {
 export function describeSent(sent, participantName) {
   const channel = channelName(sent.channel);
   if (sent.status === "duplicate") {
-    return `This invitation by ${channel} was already sent (attempt ${sent.attempt}); nothing was sent again.`;
+    return `The invitation by ${channel} (attempt ${sent.attempt}) had already gone out; it was not sent twice.`;
   }
   if (sent.status === "failed") {
     return `The invitation by ${channel} to ${participantName} failed${sent.reason ? `: ${sent.reason}` : ""}.`;

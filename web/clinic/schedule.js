@@ -9,6 +9,9 @@ import { say } from "/clinic/messages.js";
 import { scheduleFields } from "/clinic/schedule-fields.js";
 import { zonedParts } from "/clinic/time.js";
 
+/** True once someone has been sent an invitation: moves and cancellations notify them. */
+const invited = (record) =>
+  record.participants.some((p) => p.deliveries.some((d) => d.purpose === "invitation" && d.status === "sent"));
 const fact = (term, ...value) => [el("dt", {}, term), el("dd", {}, ...value)];
 
 export function renderSchedule(section, record, { clinic, api, run, status }) {
@@ -50,13 +53,13 @@ export function renderSchedule(section, record, { clinic, api, run, status }) {
   cancel.addEventListener("click", async () => {
     const confirmed = await confirmAction({
       title: "Cancel this consultation?",
-      text: "The participants' links stop working. This cannot be undone.",
+      text: "Everyone who was invited is told, and their links stop working. This cannot be undone.",
       confirmLabel: "Yes, cancel the consultation",
     });
     if (confirmed) {
       await run(async () => {
         await api.cancel();
-        return "The consultation is cancelled.";
+        return `The consultation is cancelled.${invited(record) ? " Everyone who was invited is told." : ""}`;
       });
     }
   });
@@ -94,7 +97,8 @@ function changeForm(record, { clinic, api, run, status }) {
     }
     await run(async () => {
       await api.reschedule(changes);
-      return "The schedule is changed.";
+      const told = changes.starts_at && invited(record) ? " Everyone who was invited is told the new time." : "";
+      return `The schedule is changed.${told}`;
     }, { form });
   });
   return form;
