@@ -102,6 +102,14 @@ def test_the_form_points_at_a_bad_phone_then_the_day_lists_the_consultation(
     expect(row).to_contain_text(between("09:45", "10:05"))
     expect(row).to_contain_text("Scheduled")
 
+    page.get_by_role("button", name="Next day").click()
+    expect(page.get_by_role("textbox", name="Day")).to_have_value(
+        (DAY + timedelta(days=1)).isoformat()
+    )
+    expect(row).to_have_count(0)
+    page.go_back()  # the day is in the URL
+    expect(row).to_contain_text(name)
+
 
 def test_invitations_by_sms_resend_and_email_and_a_qr_code(
     stack: RunningStack, page: Page, api: ClinicApi
@@ -159,6 +167,7 @@ def test_reschedule_then_cancel_show_on_the_page_and_the_day_list(
     form.get_by_role("button", name="Save changes").click()
 
     expect(page.locator("#page-message")).to_have_text("The schedule is changed.")
+    expect(page.get_by_role("button", name="Change schedule")).to_be_focused()
     expect(schedule).to_contain_text(between("15:30", "16:00"))
     page.get_by_role("link", name="Back to the day").click()
     row = day_row(page, consultation_id)
@@ -224,7 +233,7 @@ def test_an_interpreter_is_added_and_their_phone_corrected(
     expect(page.locator("#page-message")).to_have_text(f"{interpreter} was added.")
     expect(card).to_contain_text("(Interpreter)")
     expect(card.locator("tr[data-channel=email]")).to_contain_text("Not sent")
-    expect(page.get_by_role("button", name="Add a guest (1 of 3)")).to_be_visible()
+    expect(page.get_by_role("button", name="Add a guest (1 of 3)")).to_be_focused()
     card.get_by_role("button", name="Remove").click()
     page.get_by_role("dialog").get_by_role("button", name="Keep it").click()
     expect(card.get_by_role("button", name="Remove")).to_be_focused()

@@ -19,7 +19,8 @@ const title = document.getElementById("title");
 const message = document.getElementById("page-message");
 const scheduleSection = document.getElementById("schedule");
 const participantsSection = document.getElementById("participants");
-const api = new ConsultationApi(session, new URLSearchParams(window.location.search).get("id") || "");
+const consultationId = new URLSearchParams(window.location.search).get("id");
+const api = new ConsultationApi(session, consultationId);
 const context = { clinic, api, run, status: message };
 
 async function load() {
@@ -62,11 +63,21 @@ async function run(work, { form = null, status = message, refresh = true } = {})
   }
 }
 
-main.hidden = false;
-try {
-  await load();
-  const flash = takeFlash();
-  if (flash) say(message, flash);
-} catch (error) {
-  say(message, explain(error, { notFound: "This consultation does not exist, or belongs to another clinic." }), { error: true });
+async function start() {
+  if (!consultationId) {
+    say(message, "No consultation was chosen: open one from the day's list.", { error: true });
+    return;
+  }
+  try {
+    await load();
+    const flash = takeFlash();
+    if (flash) say(message, flash);
+  } catch (error) {
+    say(message, explain(error, { notFound: "This consultation does not exist, or belongs to another clinic." }), {
+      error: true,
+    });
+  }
 }
+
+main.hidden = false;
+start();

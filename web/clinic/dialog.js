@@ -1,5 +1,6 @@
 // Modal dialogs on <dialog>: a title, some content and buttons. Escape or "Close" closes one;
-// the focus goes back to what opened it. `confirmAction` asks a yes-or-no question.
+// the focus goes back to what opened it (or to its successor once the page was redrawn).
+// `confirmAction` asks a yes-or-no question.
 import { el, uniqueId } from "/clinic/dom.js";
 
 export function openDialog({ title, content = [], actions = [], closeLabel = "Close" }) {
@@ -16,7 +17,7 @@ export function openDialog({ title, content = [], actions = [], closeLabel = "Cl
   close.addEventListener("click", () => dialog.close());
   dialog.addEventListener("close", () => {
     dialog.remove();
-    if (opener && opener.isConnected) opener.focus();
+    returnFocus(opener);
   });
   document.body.append(dialog);
   dialog.showModal();
@@ -35,4 +36,16 @@ export function confirmAction({ title, text, confirmLabel, keepLabel = "Keep it"
     });
     dialog.addEventListener("close", () => resolve(confirmed));
   });
+}
+
+/** Focus `opener` again or, when the page was redrawn meanwhile, its successor (same data-key). */
+function returnFocus(opener) {
+  if (!opener) return;
+  if (opener.isConnected) {
+    opener.focus();
+    return;
+  }
+  const key = opener.dataset && opener.dataset.key;
+  const successor = key && document.querySelector(`[data-key="${CSS.escape(key)}"]`);
+  if (successor) successor.focus();
 }

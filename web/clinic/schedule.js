@@ -80,7 +80,8 @@ function changeForm(record, { clinic, api, run, status }) {
     "form",
     { id: "change-schedule", class: "panel", novalidate: true, hidden: true, "aria-label": "Change schedule" },
     fields.element,
-    el("div", { class: "buttons" }, el("button", { type: "submit" }, "Save changes")),
+    // After saving, the redrawn page focuses "Change schedule" (the same data-key).
+    el("div", { class: "buttons" }, el("button", { type: "submit", "data-key": "change-schedule" }, "Save changes")),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
