@@ -148,6 +148,9 @@ def test_invitations_by_sms_resend_and_email_and_a_qr_code(
     dialog.get_by_role("button", name="Close").click()
     expect(dialog).to_have_count(0)
 
+    page.set_viewport_size({"width": 360, "height": 740})  # a small phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
 
 def test_reschedule_then_cancel_show_on_the_page_and_the_day_list(
     stack: RunningStack, page: Page, api: ClinicApi

@@ -25,11 +25,12 @@ export async function callApi(method, path, { body, csrfToken } = {}) {
   const data = text ? parseJson(text) : null;
   if (!response.ok) {
     const error = (data && data.error) || {};
-    const retryAfter = Number(response.headers.get("Retry-After")) || null;
-    throw new ApiError(response.status, error.code || "unknown", error.message || response.statusText, {
+    const details = {
       field: error.field || null,
-      retryAfter,
-    });
+      retryAfter: Number(response.headers.get("Retry-After")) || null,
+    };
+    const text = error.message || response.statusText;
+    throw new ApiError(response.status, error.code || "unknown", text, details);
   }
   return data;
 }

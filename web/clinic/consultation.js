@@ -28,12 +28,17 @@ async function load() {
 }
 
 function render(record) {
-  const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.key : null;
+  const focused =
+    document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.key
+      : null;
   const patient = record.participants.find((p) => p.role === "patient");
   const name = patient ? patient.display_name : "the patient";
   title.textContent = `Consultation with ${name}`;
   document.title = `Consultation with ${name} · Vestibule`;
-  document.getElementById("back").href = dayPage(zonedParts(record.starts_at, clinic.time_zone).date);
+  document.getElementById("back").href = dayPage(
+    zonedParts(record.starts_at, clinic.time_zone).date,
+  );
   renderSchedule(scheduleSection, record, context);
   renderParticipants(participantsSection, record, context);
   const again = focused && main.querySelector(`[data-key="${CSS.escape(focused)}"]`);
@@ -73,9 +78,15 @@ async function start() {
     const flash = takeFlash();
     if (flash) say(message, flash);
   } catch (error) {
-    say(message, explain(error, { notFound: "This consultation does not exist, or belongs to another clinic." }), {
-      error: true,
-    });
+    say(
+      message,
+      explain(error, {
+        notFound: "This consultation does not exist, or belongs to another clinic.",
+      }),
+      {
+        error: true,
+      },
+    );
   }
 }
 

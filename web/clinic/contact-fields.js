@@ -4,7 +4,8 @@
 import { el, selectOf, uniqueId } from "/clinic/dom.js";
 import { channelName, languageName } from "/clinic/format.js";
 
-export const PHONE_HINT = "International format, starting with + and the country code: +33 6 12 34 56 78.";
+export const PHONE_HINT =
+  "International format, starting with + and the country code: +33 6 12 34 56 78.";
 
 export function contactFields({
   fieldPrefix = "",
@@ -32,7 +33,12 @@ export function contactFields({
   const email = input("email", "email");
   const chosen = new Set(values.channels || ["sms"]);
   const boxes = channels.map((channel) =>
-    el("input", { type: "checkbox", id: `${id}-channel-${channel}`, value: channel, checked: chosen.has(channel) }),
+    el("input", {
+      type: "checkbox",
+      id: `${id}-channel-${channel}`,
+      value: channel,
+      checked: chosen.has(channel),
+    }),
   );
   const language = selectOf(
     { id: `${id}-language`, "data-field": field("language") },

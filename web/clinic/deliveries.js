@@ -22,7 +22,9 @@ function reachable(participant, channel) {
 
 /** The invitation rows: their chosen channels, then the other channels they can be reached on. */
 export function invitationRows(participant, offeredChannels) {
-  const others = offeredChannels.filter((c) => !participant.channels.includes(c) && reachable(participant, c));
+  const others = offeredChannels.filter(
+    (c) => !participant.channels.includes(c) && reachable(participant, c),
+  );
   return [...participant.channels, ...others].map((channel) => {
     const invitation = deliveryOf(participant, channel);
     const resend = invitation !== null;
@@ -39,12 +41,17 @@ export function invitationRows(participant, offeredChannels) {
 /** "Sent · attempt 2 · 24 Nov 2026, 14:30", "Failed: bounced · attempt 1 · …", "Not sent". */
 export function describeDelivery(delivery, timeZone) {
   if (!delivery) return "Not sent";
-  const state = {
-    sent: "Sent",
-    failed: `Failed${delivery.reason ? `: ${delivery.reason}` : ""}`,
-    sending: "Sending (no outcome yet)",
-  }[delivery.status] || delivery.status;
-  return [state, `attempt ${delivery.attempt}`, delivery.at ? formatMoment(delivery.at, timeZone) : null]
+  const state =
+    {
+      sent: "Sent",
+      failed: `Failed${delivery.reason ? `: ${delivery.reason}` : ""}`,
+      sending: "Sending (no outcome yet)",
+    }[delivery.status] || delivery.status;
+  return [
+    state,
+    `attempt ${delivery.attempt}`,
+    delivery.at ? formatMoment(delivery.at, timeZone) : null,
+  ]
     .filter(Boolean)
     .join(" · ");
 }
@@ -53,20 +60,32 @@ export function describeDelivery(delivery, timeZone) {
 export function otherMessages(participant, timeZone) {
   return participant.deliveries
     .filter((d) => d.purpose !== INVITATION)
-    .map((d) => `${PURPOSES[d.purpose] || d.purpose} by ${channelName(d.channel)}: ${describeDelivery(d, timeZone)}`);
+    .map((d) => {
+      const what = `${PURPOSES[d.purpose] || d.purpose} by ${channelName(d.channel)}`;
+      return `${what}: ${describeDelivery(d, timeZone)}`;
+    });
 }
 
 /** The clinician's words for what an invitation request did. */
 export function describeSent(sent, participantName) {
   const channel = channelName(sent.channel);
   if (sent.status === "duplicate") {
-    return `The invitation by ${channel} (attempt ${sent.attempt}) had already gone out; it was not sent twice.`;
+    return (
+      `The invitation by ${channel} (attempt ${sent.attempt}) had already gone out; ` +
+      "it was not sent twice."
+    );
   }
   if (sent.status === "failed") {
-    return `The invitation by ${channel} to ${participantName} failed${sent.reason ? `: ${sent.reason}` : ""}.`;
+    const reason = sent.reason ? `: ${sent.reason}` : "";
+    return `The invitation by ${channel} to ${participantName} failed${reason}.`;
   }
-  const code = sent.access_code
-    ? ` The access code went by ${channelName(sent.access_code.channel)}${sent.access_code.status === "failed" ? ", but failed" : ""}.`
-    : "";
+  const code = sent.access_code ? ` ${describeCode(sent.access_code)}` : "";
   return `Invitation sent by ${channel} to ${participantName} (attempt ${sent.attempt}).${code}`;
+}
+
+function describeCode(outcome) {
+  const channel = channelName(outcome.channel);
+  return outcome.status === "failed"
+    ? `The access code by ${channel} failed.`
+    : `The access code went by ${channel}.`;
 }

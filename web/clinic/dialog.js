@@ -29,7 +29,12 @@ export function confirmAction({ title, text, confirmLabel, keepLabel = "Keep it"
   return new Promise((resolve) => {
     let confirmed = false;
     const yes = el("button", { type: "button", class: "danger" }, confirmLabel);
-    const dialog = openDialog({ title, content: [el("p", {}, text)], actions: [yes], closeLabel: keepLabel });
+    const dialog = openDialog({
+      title,
+      content: [el("p", {}, text)],
+      actions: [yes],
+      closeLabel: keepLabel,
+    });
     yes.addEventListener("click", () => {
       confirmed = true;
       dialog.close();

@@ -8,13 +8,17 @@ import { explain, fieldMessage, say } from "/clinic/messages.js";
 export function clearFieldErrors(form) {
   for (const message of form.querySelectorAll(".field-error")) {
     for (const described of form.querySelectorAll(`[aria-describedby~="${message.id}"]`)) {
-      const rest = described.getAttribute("aria-describedby").split(" ").filter((id) => id !== message.id);
+      const rest = described
+        .getAttribute("aria-describedby")
+        .split(" ")
+        .filter((id) => id !== message.id);
       if (rest.length) described.setAttribute("aria-describedby", rest.join(" "));
       else described.removeAttribute("aria-describedby");
     }
     message.remove();
   }
-  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  for (const input of form.querySelectorAll("[aria-invalid]"))
+    input.removeAttribute("aria-invalid");
 }
 
 /** Marks the input of `field` with `text`; false when the form has no such field. */
@@ -22,7 +26,9 @@ export function showFieldError(form, field, text) {
   const target = form.querySelector(`[data-field="${CSS.escape(field)}"]`);
   if (!target) return false;
   const message = el("p", { class: "field-error", id: `${target.id}-error` }, text);
-  const inputs = target.matches("fieldset") ? [...target.querySelectorAll("input, select")] : [target];
+  const inputs = target.matches("fieldset")
+    ? [...target.querySelectorAll("input, select")]
+    : [target];
   for (const input of inputs) {
     input.setAttribute("aria-invalid", "true");
     const described = input.getAttribute("aria-describedby");
@@ -36,7 +42,11 @@ export function showFieldError(form, field, text) {
 
 /** Shows `error` at its field when it names one of the form's, else in `status`. */
 export function reportError(form, error, status, options) {
-  if (error instanceof ApiError && error.field && showFieldError(form, error.field, fieldMessage(error))) {
+  if (
+    error instanceof ApiError &&
+    error.field &&
+    showFieldError(form, error.field, fieldMessage(error))
+  ) {
     say(status, "Please correct the marked field.", { error: true });
     return;
   }

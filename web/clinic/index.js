@@ -20,7 +20,10 @@ let shown = 0; // answers to older requests are dropped
 function fromUrl() {
   const params = new URLSearchParams(window.location.search);
   const day = params.get("day");
-  return { day: isDate(day) ? day : todayIn(clinic.time_zone), mine: params.get("mine") === "true" };
+  return {
+    day: isDate(day) ? day : todayIn(clinic.time_zone),
+    mine: params.get("mine") === "true",
+  };
 }
 
 function go(day, onlyMine, { replace = false } = {}) {
@@ -43,9 +46,14 @@ async function show() {
   try {
     const answer = await session.call("GET", `/api/consultations?day=${day}&mine=${onlyMine}`);
     if (request !== shown) return;
-    const consultations = answer.consultations.sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
+    const consultations = answer.consultations.sort(
+      (a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at),
+    );
     list.replaceChildren(...consultations.map(row));
-    say(message, consultations.length ? `${count(consultations)}.` : "No consultations on this day.");
+    say(
+      message,
+      consultations.length ? `${count(consultations)}.` : "No consultations on this day.",
+    );
   } catch (error) {
     if (request !== shown) return;
     list.replaceChildren();
@@ -68,7 +76,11 @@ function row(entry) {
     el(
       "a",
       { href: consultationPage(entry.consultation_id) },
-      el("span", { class: "time" }, formatTimeRange(entry.starts_at, entry.duration_minutes, clinic.time_zone)),
+      el(
+        "span",
+        { class: "time" },
+        formatTimeRange(entry.starts_at, entry.duration_minutes, clinic.time_zone),
+      ),
       el("span", { class: "name" }, entry.patient_display_name || "Consultation"),
       el("span", { class: "duration" }, formatDuration(entry.duration_minutes)),
       el("span", { class: `status ${entry.status}` }, cancelled ? "Cancelled" : "Scheduled"),
@@ -80,9 +92,15 @@ dayInput.addEventListener("change", () => {
   if (isDate(dayInput.value)) go(dayInput.value, mine.checked);
 });
 mine.addEventListener("change", () => go(fromUrl().day, mine.checked));
-document.getElementById("previous-day").addEventListener("click", () => go(addDays(fromUrl().day, -1), mine.checked));
-document.getElementById("next-day").addEventListener("click", () => go(addDays(fromUrl().day, 1), mine.checked));
-document.getElementById("today").addEventListener("click", () => go(todayIn(clinic.time_zone), mine.checked));
+document
+  .getElementById("previous-day")
+  .addEventListener("click", () => go(addDays(fromUrl().day, -1), mine.checked));
+document
+  .getElementById("next-day")
+  .addEventListener("click", () => go(addDays(fromUrl().day, 1), mine.checked));
+document
+  .getElementById("today")
+  .addEventListener("click", () => go(todayIn(clinic.time_zone), mine.checked));
 document.getElementById("day-form").addEventListener("submit", (event) => event.preventDefault());
 window.addEventListener("popstate", show);
 

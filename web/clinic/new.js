@@ -40,7 +40,11 @@ const clinicianBoxes = clinic.clinicians.map((clinician) =>
 );
 document
   .getElementById("clinicians")
-  .append(...clinicianBoxes.map((box, i) => el("label", { class: "choice" }, box, ` ${clinic.clinicians[i].display_name}`)));
+  .append(
+    ...clinicianBoxes.map((box, i) =>
+      el("label", { class: "choice" }, box, ` ${clinic.clinicians[i].display_name}`),
+    ),
+  );
 
 const patient = contactFields({
   fieldPrefix: "patient.",
@@ -68,7 +72,11 @@ function localProblem() {
   if (when.markMissing(form)) return true;
   const { phone, email } = patient.read();
   if (accessCode.checked && !(phone && email)) {
-    return showFieldError(form, "access_code_required", "An access code needs both a mobile phone and an email.");
+    return showFieldError(
+      form,
+      "access_code_required",
+      "An access code needs both a mobile phone and an email.",
+    );
   }
   return false;
 }

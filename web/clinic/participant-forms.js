@@ -10,7 +10,13 @@ const GUEST_ROLES = ["family", "interpreter", "professional"];
 
 function formDialog({ title, fields, submitLabel, submit, run }) {
   const status = el("p", { class: "message", "aria-live": "polite" });
-  const form = el("form", { novalidate: true }, fields, el("button", { type: "submit" }, submitLabel), status);
+  const form = el(
+    "form",
+    { novalidate: true },
+    fields,
+    el("button", { type: "submit" }, submitLabel),
+    status,
+  );
   const dialog = openDialog({ title, content: [form], closeLabel: "Cancel" });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -20,7 +26,7 @@ function formDialog({ title, fields, submitLabel, submit, run }) {
   form.querySelector("input, select").focus();
 }
 
-export function openGuestDialog(record, { clinic, api, run }) {
+export function openGuestDialog({ clinic, api, run }) {
   const roleId = uniqueId("role");
   const role = selectOf(
     { id: roleId, "data-field": "role" },
@@ -40,8 +46,12 @@ export function openGuestDialog(record, { clinic, api, run }) {
   });
 }
 
-export function openContactDialog(participant, record, { clinic, api, run }) {
-  const contact = contactFields({ channels: clinic.channels, languages: clinic.languages, values: participant });
+export function openContactDialog(participant, { clinic, api, run }) {
+  const contact = contactFields({
+    channels: clinic.channels,
+    languages: clinic.languages,
+    values: participant,
+  });
   formDialog({
     title: `Contact details of ${participant.display_name}`,
     fields: [contact.element],
@@ -51,7 +61,8 @@ export function openContactDialog(participant, record, { clinic, api, run }) {
       const changes = changed(participant, contact.read());
       if (!Object.keys(changes).length) return "Nothing was changed.";
       await api.changeParticipant(participant.participant_id, changes);
-      return `The contact details of ${changes.display_name || participant.display_name} are saved.`;
+      const name = changes.display_name || participant.display_name;
+      return `The contact details of ${name} are saved.`;
     },
   });
 }
@@ -60,7 +71,8 @@ export function openContactDialog(participant, record, { clinic, api, run }) {
 function changed(participant, details) {
   const changes = {};
   for (const name of ["display_name", "phone", "email", "language"]) {
-    if (name in details && (details[name] || null) !== (participant[name] || null)) changes[name] = details[name];
+    if (name in details && (details[name] || null) !== (participant[name] || null))
+      changes[name] = details[name];
   }
   if ([...details.channels].sort().join() !== [...participant.channels].sort().join()) {
     changes.channels = details.channels;

@@ -3,7 +3,12 @@
 // link to scan in the room; editing contact details; adding (up to 3) and removing guests.
 import { confirmAction } from "/clinic/dialog.js";
 import { el } from "/clinic/dom.js";
-import { describeDelivery, describeSent, invitationRows, otherMessages } from "/clinic/deliveries.js";
+import {
+  describeDelivery,
+  describeSent,
+  invitationRows,
+  otherMessages,
+} from "/clinic/deliveries.js";
 import { channelName, languageName, roleName } from "/clinic/format.js";
 import { openContactDialog, openGuestDialog } from "/clinic/participant-forms.js";
 import { showLinkDialog } from "/clinic/qr-dialog.js";
@@ -13,8 +18,8 @@ export const MAX_GUESTS = 3;
 const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 const fact = (term, value) => [el("dt", {}, term), el("dd", {}, value)];
 
-function button(label, key, onClick, { kind = "secondary" } = {}) {
-  const node = el("button", { type: "button", class: kind, "data-key": key }, label);
+function button(label, key, onClick) {
+  const node = el("button", { type: "button", class: "secondary", "data-key": key }, label);
   node.addEventListener("click", onClick);
   return node;
 }
@@ -22,16 +27,24 @@ function button(label, key, onClick, { kind = "secondary" } = {}) {
 export function renderParticipants(section, record, context) {
   const guests = record.participants.filter((p) => p.role !== "patient").length;
   const open = record.status !== "cancelled";
-  section.replaceChildren(
-    ...[
+  const parts = [
     el("h2", { id: "participants-heading" }, "Participants"),
-    el("ul", { class: "participants" }, record.participants.map((p) => el("li", {}, card(p, record, context)))),
-    open && guests < MAX_GUESTS
-      ? button(`Add a guest (${guests} of ${MAX_GUESTS})`, "add-guest", () => openGuestDialog(record, context))
-      : null,
-    open && guests >= MAX_GUESTS ? el("p", {}, `This consultation has ${MAX_GUESTS} guests, the most it can have.`) : null,
-    ].filter(Boolean),
-  );
+    el(
+      "ul",
+      { class: "participants" },
+      record.participants.map((p) => el("li", {}, card(p, record, context))),
+    ),
+  ];
+  if (open && guests < MAX_GUESTS) {
+    parts.push(
+      button(`Add a guest (${guests} of ${MAX_GUESTS})`, "add-guest", () =>
+        openGuestDialog(context),
+      ),
+    );
+  } else if (open) {
+    parts.push(el("p", {}, `This consultation has ${MAX_GUESTS} guests, the most it can have.`));
+  }
+  section.replaceChildren(...parts);
 }
 
 function card(participant, record, context) {
@@ -43,7 +56,13 @@ function card(participant, record, context) {
   return el(
     "article",
     { class: "participant", "aria-labelledby": headingId },
-    el("h3", { id: headingId }, participant.display_name, " ", el("span", { class: "role" }, `(${roleName(participant.role)})`)),
+    el(
+      "h3",
+      { id: headingId },
+      participant.display_name,
+      " ",
+      el("span", { class: "role" }, `(${roleName(participant.role)})`),
+    ),
     el(
       "dl",
       { class: "facts" },
@@ -52,14 +71,24 @@ function card(participant, record, context) {
       fact("Language", languageName(participant.language)),
     ),
     invitationTable(participant, open, context),
-    others.length ? el("ul", { class: "other-messages", "aria-label": "Other messages" }, others.map((t) => el("li", {}, t))) : null,
+    others.length
+      ? el(
+          "ul",
+          { class: "other-messages", "aria-label": "Other messages" },
+          others.map((t) => el("li", {}, t)),
+        )
+      : null,
     open
       ? el(
           "div",
           { class: "buttons" },
           button("Show QR code", `qr:${id}`, () => showLink(participant, context)),
-          button("Edit contact details", `edit:${id}`, () => openContactDialog(participant, record, context)),
-          participant.role === "patient" ? null : button("Remove", `remove:${id}`, () => remove(participant, context)),
+          button("Edit contact details", `edit:${id}`, () =>
+            openContactDialog(participant, context),
+          ),
+          participant.role === "patient"
+            ? null
+            : button("Remove", `remove:${id}`, () => remove(participant, context)),
         )
       : null,
   );
@@ -74,7 +103,13 @@ function invitationTable(participant, open, context) {
     el(
       "thead",
       {},
-      el("tr", {}, el("th", { scope: "col" }, "Channel"), el("th", { scope: "col" }, "Status"), open ? el("th", { scope: "col" }, "Action") : null),
+      el(
+        "tr",
+        {},
+        el("th", { scope: "col" }, "Channel"),
+        el("th", { scope: "col" }, "Status"),
+        open ? el("th", { scope: "col" }, "Action") : null,
+      ),
     ),
     el(
       "tbody",
@@ -83,10 +118,25 @@ function invitationTable(participant, open, context) {
         el(
           "tr",
           { "data-channel": row.channel },
-          el("th", { scope: "row" }, capitalised(channelName(row.channel)), row.chosen ? null : el("span", { class: "hint" }, " (not chosen)")),
-          el("td", { class: "delivery" }, describeDelivery(row.invitation, context.clinic.time_zone)),
+          el(
+            "th",
+            { scope: "row" },
+            capitalised(channelName(row.channel)),
+            row.chosen ? null : el("span", { class: "hint" }, " (not chosen)"),
+          ),
+          el(
+            "td",
+            { class: "delivery" },
+            describeDelivery(row.invitation, context.clinic.time_zone),
+          ),
           open
-            ? el("td", {}, button(row.label, `send:${participant.participant_id}:${row.channel}`, () => send(participant, row, context)))
+            ? el(
+                "td",
+                {},
+                button(row.label, `send:${participant.participant_id}:${row.channel}`, () =>
+                  send(participant, row, context),
+                ),
+              )
             : null,
         ),
       ),
@@ -95,7 +145,12 @@ function invitationTable(participant, open, context) {
 }
 
 function send(participant, row, { api, run }) {
-  return run(async () => describeSent(await api.invite(participant, row.channel, { resend: row.resend }), participant.display_name));
+  return run(async () =>
+    describeSent(
+      await api.invite(participant, row.channel, { resend: row.resend }),
+      participant.display_name,
+    ),
+  );
 }
 
 function showLink(participant, { api, run, clinic }) {

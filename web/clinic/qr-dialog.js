@@ -8,11 +8,20 @@ import { say } from "/clinic/messages.js";
 
 export function showLinkDialog(link, participantName, timeZone) {
   const urlId = uniqueId("link-url");
-  const url = el("input", { id: urlId, type: "text", readonly: true, value: link.url, class: "url" });
+  const url = el("input", {
+    id: urlId,
+    type: "text",
+    readonly: true,
+    value: link.url,
+    class: "url",
+  });
   const copied = el("p", { class: "message", "aria-live": "polite" });
   const copy = el("button", { type: "button" }, "Copy link");
   copy.addEventListener("click", async () => {
-    say(copied, (await copyText(url)) ? "Link copied." : "Copying failed: select the link and copy it.");
+    say(
+      copied,
+      (await copyText(url)) ? "Link copied." : "Copying failed: select the link and copy it.",
+    );
   });
   openDialog({
     title: `Link for ${participantName}`,
@@ -23,8 +32,12 @@ export function showLinkDialog(link, participantName, timeZone) {
       url,
       copy,
       copied,
-      link.access_code ? el("p", {}, "Access code: ", el("strong", { class: "code" }, link.access_code)) : null,
-      link.expires_at ? el("p", { class: "hint" }, `Valid until ${formatMoment(link.expires_at, timeZone)}.`) : null,
+      link.access_code
+        ? el("p", {}, "Access code: ", el("strong", { class: "code" }, link.access_code))
+        : null,
+      link.expires_at
+        ? el("p", { class: "hint" }, `Valid until ${formatMoment(link.expires_at, timeZone)}.`)
+        : null,
     ],
   });
 }

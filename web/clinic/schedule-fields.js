@@ -8,9 +8,18 @@ import { isDate, timeZones, zonedToIso } from "/clinic/time.js";
 
 export const DEFAULT_DURATION = 20;
 
-export function scheduleFields({ date, time, duration = DEFAULT_DURATION, language, languages, timeZone, chooseZone }) {
+export function scheduleFields({
+  date,
+  time,
+  duration = DEFAULT_DURATION,
+  language,
+  languages,
+  timeZone,
+  chooseZone,
+}) {
   const id = uniqueId("schedule");
-  const input = (name, attributes) => el("input", { id: `${id}-${name}`, required: true, ...attributes });
+  const input = (name, attributes) =>
+    el("input", { id: `${id}-${name}`, required: true, ...attributes });
   const dateInput = input("date", { type: "date", value: date, "data-field": "starts_at" });
   const timeInput = input("time", { type: "time", value: time, step: 300, "data-field": "time" });
   const durationInput = input("duration", {
@@ -27,9 +36,14 @@ export function scheduleFields({ date, time, duration = DEFAULT_DURATION, langua
     language,
   );
   const zoneSelect = chooseZone
-    ? selectOf({ id: `${id}-zone`, "data-field": "time_zone" }, timeZones(timeZone).map((z) => [z, z]), timeZone)
+    ? selectOf(
+        { id: `${id}-zone`, "data-field": "time_zone" },
+        timeZones(timeZone).map((z) => [z, z]),
+        timeZone,
+      )
     : null;
-  const labelled = (text, control) => el("div", {}, el("label", { for: control.id }, text), control);
+  const labelled = (text, control) =>
+    el("div", {}, el("label", { for: control.id }, text), control);
   const element = el(
     "div",
     { class: "schedule-fields" },
@@ -58,7 +72,8 @@ export function scheduleFields({ date, time, duration = DEFAULT_DURATION, langua
     /** Marks a missing date or time in `form`; true when there was one. */
     markMissing(form) {
       if (!isDate(dateInput.value)) return showFieldError(form, "starts_at", "Choose a date.");
-      if (!/^\d{2}:\d{2}/.test(timeInput.value)) return showFieldError(form, "time", "Choose a time.");
+      if (!/^\d{2}:\d{2}/.test(timeInput.value))
+        return showFieldError(form, "time", "Choose a time.");
       return false;
     },
   };

@@ -11,7 +11,12 @@ import { zonedParts } from "/clinic/time.js";
 
 /** True once someone has been sent an invitation: moves and cancellations notify them. */
 const invited = (record) =>
-  record.participants.some((p) => p.deliveries.some((d) => d.purpose === "invitation" && d.status === "sent"));
+  record.participants.some((p) =>
+    p.deliveries.some((d) => d.purpose === "invitation" && d.status === "sent"),
+  );
+/** "10:00–10:20 (Europe/Paris)": when the consultation is, in `zone`. */
+const timesIn = (record, zone) =>
+  `${formatTimeRange(record.starts_at, record.duration_minutes, zone)} (${zone})`;
 const fact = (term, ...value) => [el("dt", {}, term), el("dd", {}, ...value)];
 
 export function renderSchedule(section, record, { clinic, api, run, status }) {
@@ -23,25 +28,36 @@ export function renderSchedule(section, record, { clinic, api, run, status }) {
     el(
       "dl",
       { class: "facts" },
-      fact("Status", el("span", { class: `status ${record.status}` }, cancelled ? "Cancelled" : "Scheduled")),
+      fact(
+        "Status",
+        el("span", { class: `status ${record.status}` }, cancelled ? "Cancelled" : "Scheduled"),
+      ),
       fact("Date", formatDay(date)),
-      fact("Time", `${formatTimeRange(record.starts_at, record.duration_minutes, zone)} (${zone})`),
+      fact("Time", timesIn(record, zone)),
       fact("Duration", formatDuration(record.duration_minutes)),
       fact("Language", languageName(record.language)),
       fact("Access code", record.access_code_required ? "Required" : "Not required"),
       record.time_zone !== zone
-        ? fact("Patient's time zone", `${formatTimeRange(record.starts_at, record.duration_minutes, record.time_zone)} (${record.time_zone})`)
+        ? fact("Patient's time zone", timesIn(record, record.time_zone))
         : null,
     ),
   );
   if (cancelled) {
-    section.append(el("p", { class: "notice" }, "This consultation was cancelled. It can no longer be changed."));
+    section.append(
+      el("p", { class: "notice" }, "This consultation was cancelled. It can no longer be changed."),
+    );
     return;
   }
   const form = changeForm(record, { clinic, api, run, status });
   const change = el(
     "button",
-    { type: "button", class: "secondary", "data-key": "change-schedule", "aria-expanded": "false", "aria-controls": form.id },
+    {
+      type: "button",
+      class: "secondary",
+      "data-key": "change-schedule",
+      "aria-expanded": "false",
+      "aria-controls": form.id,
+    },
     "Change schedule",
   );
   change.addEventListener("click", () => {
@@ -49,17 +65,24 @@ export function renderSchedule(section, record, { clinic, api, run, status }) {
     change.setAttribute("aria-expanded", String(!form.hidden));
     if (!form.hidden) form.querySelector("input").focus();
   });
-  const cancel = el("button", { type: "button", class: "danger", "data-key": "cancel" }, "Cancel consultation");
+  const cancel = el(
+    "button",
+    { type: "button", class: "danger", "data-key": "cancel" },
+    "Cancel consultation",
+  );
   cancel.addEventListener("click", async () => {
     const confirmed = await confirmAction({
       title: "Cancel this consultation?",
-      text: "Everyone who was invited is told, and their links stop working. This cannot be undone.",
+      text:
+        "Everyone who was invited is told, and their links stop working. " +
+        "This cannot be undone.",
       confirmLabel: "Yes, cancel the consultation",
     });
     if (confirmed) {
       await run(async () => {
         await api.cancel();
-        return `The consultation is cancelled.${invited(record) ? " Everyone who was invited is told." : ""}`;
+        const told = invited(record) ? " Everyone who was invited is told." : "";
+        return `The consultation is cancelled.${told}`;
       });
     }
   });
@@ -78,10 +101,20 @@ function changeForm(record, { clinic, api, run, status }) {
   });
   const form = el(
     "form",
-    { id: "change-schedule", class: "panel", novalidate: true, hidden: true, "aria-label": "Change schedule" },
+    {
+      id: "change-schedule",
+      class: "panel",
+      novalidate: true,
+      hidden: true,
+      "aria-label": "Change schedule",
+    },
     fields.element,
     // After saving, the redrawn page focuses "Change schedule" (the same data-key).
-    el("div", { class: "buttons" }, el("button", { type: "submit", "data-key": "change-schedule" }, "Save changes")),
+    el(
+      "div",
+      { class: "buttons" },
+      el("button", { type: "submit", "data-key": "change-schedule" }, "Save changes"),
+    ),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -89,18 +122,26 @@ function changeForm(record, { clinic, api, run, status }) {
     if (fields.markMissing(form)) return;
     const after = fields.read();
     const changes = {};
-    if (after.date !== before.date || after.time !== before.time) changes.starts_at = after.starts_at;
-    if (after.duration_minutes !== record.duration_minutes) changes.duration_minutes = after.duration_minutes;
+    if (after.date !== before.date || after.time !== before.time)
+      changes.starts_at = after.starts_at;
+    if (after.duration_minutes !== record.duration_minutes)
+      changes.duration_minutes = after.duration_minutes;
     if (after.language !== record.language) changes.language = after.language;
     if (!Object.keys(changes).length) {
       say(status, "Nothing was changed.");
       return;
     }
-    await run(async () => {
-      await api.reschedule(changes);
-      const told = changes.starts_at && invited(record) ? " Everyone who was invited is told the new time." : "";
-      return `The schedule is changed.${told}`;
-    }, { form });
+    await run(
+      async () => {
+        await api.reschedule(changes);
+        const told =
+          changes.starts_at && invited(record)
+            ? " Everyone who was invited is told the new time."
+            : "";
+        return `The schedule is changed.${told}`;
+      },
+      { form },
+    );
   });
   return form;
 }

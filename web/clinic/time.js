@@ -37,7 +37,14 @@ function wallClock(ms, timeZone) {
 /** The zone's offset from UTC at the instant `ms`, in minutes (Paris in summer: 120). */
 export function offsetMinutes(ms, timeZone) {
   const wall = wallClock(ms, timeZone);
-  const wallAsUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  const wallAsUtc = Date.UTC(
+    wall.year,
+    wall.month - 1,
+    wall.day,
+    wall.hour,
+    wall.minute,
+    wall.second,
+  );
   return Math.round((wallAsUtc - Math.floor(ms / 1000) * 1000) / MINUTE);
 }
 
@@ -102,6 +109,7 @@ export function nextQuarterHour(timeZone, now = Date.now()) {
 
 /** Every IANA time zone the browser knows, with `required` ones included. */
 export function timeZones(...required) {
-  const known = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  const known =
+    typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
   return [...new Set([...known, ...required.filter(Boolean)])].sort();
 }
