@@ -33,7 +33,9 @@ def body_of(blueprint: Blueprint) -> dict[str, Any]:
 
 
 def answer(body: dict[str, Any] | None, status: int = 200) -> Response:
-    return Response(body=body, status_code=status, headers=NO_STORE)
+    """A JSON answer, or with `None` an empty one (Chalice would send `null`, which a 204
+    must not carry: a proxy that trusts the status leaves the bytes on the connection)."""
+    return Response(body="" if body is None else body, status_code=status, headers=NO_STORE)
 
 
 def record_body(record: ConsultationRecord) -> dict[str, Any]:

@@ -254,10 +254,6 @@ def test_an_interpreter_is_added_and_their_phone_corrected(
     expect(card.locator("tr[data-channel=sms]")).to_contain_text("Not sent")
 
 
-@pytest.mark.skip(
-    reason="DELETE .../participants/{pid} answers 204 with the body 'null' (answer(None, 204)); "
-    "through the local stack's proxy that breaks a later request. Enable once it is empty."
-)
 def test_a_removed_guest_is_gone(stack: RunningStack, page: Page, api: ClinicApi) -> None:
     patient = {"display_name": unique_name("Eva"), "phone": unique_phone(), "channels": ["sms"]}
     open_consultation(page, stack, api.create_consultation(patient, day=DAY, hour=17))
