@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import email
-import email.policy
 import json
 import re
 from datetime import timedelta
@@ -14,14 +12,13 @@ import boto3
 import pytest
 from chalice import Chalice
 from chalice.test import Client
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.ses.models import ses_backends
 
 from chalicelib import wiring
 from chalicelib.config import Settings
 from chalicelib.models import Clinician, LinkToken
 from tests.conftest import START
 from tests.support.fakes import FakeWebsocketApi, FrozenClock
+from tests.support.moto_messages import mail_sent, text_of
 
 SENDER = "no-reply@clinic.example"
 BASE_URL = "https://vestibule.example"
@@ -48,27 +45,14 @@ def clinician(app: Chalice) -> Clinician:
     return item
 
 
-def sent_messages() -> list[Any]:
-    return list(ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"].sent_messages)
-
-
 def ask_link(client: Client, email: Any) -> Any:
     return client.http.post(
         "/api/clinician/sign-in-links", headers=JSON, body=json.dumps({"email": email})
     )
 
 
-def text_of(message: Any) -> str:
-    """The text/plain part of a raw message sent through moto."""
-    parsed = email.message_from_string(message.raw_data, policy=email.policy.default)
-    part = parsed.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
-    assert part is not None
-    text: str = part.get_content()
-    return text
-
-
 def emailed_token() -> str:
-    body = text_of(sent_messages()[-1])
+    body = text_of(mail_sent()[-1])
     match = re.search(rf"{re.escape(BASE_URL)}/clinic/sign-in\.html#token=([\w-]+)", body)
     assert match is not None, body
     return match.group(1)
@@ -99,7 +83,7 @@ def test_known_and_unknown_emails_get_the_same_answer_and_only_known_ones_an_ema
     assert clock.slept == [0.5, 0.5]  # both answers padded to the same floor
     assert known.status_code == 202
     assert json.loads(known.body) == {"status": "sent_if_known"}
-    messages = sent_messages()
+    messages = mail_sent()
     assert len(messages) == 1
     assert messages[0].destinations == [KNOWN]
     assert messages[0].source == SENDER

@@ -22,12 +22,11 @@ from tests.support.clinic_api import (
     error_field,
     ids,
     items,
-    mail_sent,
     payload,
     seed_clinics,
-    sms_sent,
 )
 from tests.support.fakes import FakeWebsocketApi, FrozenClock
+from tests.support.moto_messages import mail_sent, sms_sent
 
 
 @pytest.fixture

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.ses.models import ses_backends
-from moto.sns.models import sns_backends
 
 from chalicelib.config import Settings
 from chalicelib.errors import ConfigError, InvalidField
@@ -26,28 +20,12 @@ from chalicelib.outbound.sms import SmsSender
 from chalicelib.outbound.whatsapp import WhatsAppSender
 from tests.support import builders
 from tests.support.fakes import FrozenClock
+from tests.support.moto_messages import mail_sent, parsed, sms_sent, text_of
 
 REGION = "eu-west-1"
 SENDER = "no-reply@clinic.example"
 LINK = "https://vestibule.example/j/token-123"
 STARTS = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)  # 10:30 in Paris
-
-
-def sms_sent() -> list[tuple[str, str]]:
-    """(phone, text) of every SMS moto recorded."""
-    return list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
-
-
-def mail_sent() -> list[Any]:
-    return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
-
-
-def text_of(sent: Any) -> str:
-    message = email.message_from_string(sent.raw_data, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    body = message.get_body(preferencelist=("plain",))
-    assert body is not None
-    return str(body.get_content())
 
 
 @pytest.fixture
@@ -126,7 +104,7 @@ def test_an_email_invitation_has_text_html_and_an_inline_qr_code(
 
     assert outcome.status == "sent"
     [sent] = mail_sent()
-    message = email.message_from_string(sent.raw_data, policy=email.policy.default)
+    message = parsed(sent)
     assert (sent.source, message["To"]) == (SENDER, "patient@example.fr")
     assert "mardi 24 novembre à 10:30" in text_of(sent) and LINK in text_of(sent)
     assert message["Subject"] == "Votre consultation vidéo avec Cabinet du Parc"

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import email
-import email.policy
 import json
 import re
 from datetime import timedelta
-from email.message import EmailMessage
 from typing import Any
 
 import boto3
 import pytest
 from chalice import Chalice
 from chalice.test import Client
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.ses.models import ses_backends
-from moto.sns.models import sns_backends
 
 from chalicelib import access_codes, wiring
 from chalicelib.config import Settings
@@ -35,6 +29,7 @@ from chalicelib.secret_tokens import token_hash
 from tests.conftest import START
 from tests.support import builders
 from tests.support.fakes import FrozenClock
+from tests.support.moto_messages import plain_texts, sms_sent
 
 REGION = "eu-west-1"
 SENDER = "no-reply@clinic.example"
@@ -323,21 +318,6 @@ def test_a_link_deleted_while_its_code_is_checked_is_not_brought_back(
         LinkToken.get(token_hash(token))
 
 
-def sms_sent() -> list[tuple[str, str]]:
-    return list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
-
-
-def mail_text() -> list[str]:
-    texts = []
-    for sent in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages:
-        message = email.message_from_string(sent.raw_data, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        body = message.get_body(preferencelist=("plain",))
-        assert body is not None
-        texts.append(str(body.get_content()))
-    return texts
-
-
 def test_the_code_goes_by_sms_for_a_link_by_email_and_by_email_for_a_link_by_sms(
     settings: Settings,
     clock: FrozenClock,
@@ -351,12 +331,12 @@ def test_the_code_goes_by_sms_for_a_link_by_email_and_by_email_for_a_link_by_sms
         courier, consultation, patient, "123456", link_channel="email", clinic=clinic
     )
     assert len(sms_sent()) == 1 and "123456" in sms_sent()[0][1]
-    assert mail_text() == []
+    assert plain_texts() == []
     access_codes.send_on_other_channel(
         courier, consultation, patient, "654321", link_channel="whatsapp", clinic=clinic
     )
     assert len(sms_sent()) == 1
-    assert len(mail_text()) == 1 and "654321" in mail_text()[0]
+    assert len(plain_texts()) == 1 and "654321" in plain_texts()[0]
 
 
 def test_a_code_is_refused_when_the_participant_lacks_the_other_channel(

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import re
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -27,11 +24,10 @@ from tests.support.clinic_api import (
     Session,
     body_of,
     create,
-    mail_sent,
     payload,
-    sms_sent,
 )
 from tests.support.fakes import FakeWebsocketApi, FrozenClock
+from tests.support.moto_messages import mail_sent, parsed, plain_texts, sms_sent
 
 # The clinics, clinicians and fake links of the consultation tests.
 app, links, settings = scheduling.app, scheduling.links, scheduling.settings
@@ -67,17 +63,6 @@ class Booked:
             (d["channel"], d["purpose"], d["status"], d["attempt"])
             for d in participant["deliveries"]
         ]
-
-
-def plain_texts() -> list[str]:
-    texts = []
-    for sent in mail_sent():
-        message = email.message_from_string(sent.raw_data, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        body = message.get_body(preferencelist=("plain",))
-        assert body is not None
-        texts.append(str(body.get_content()))
-    return texts
 
 
 def token_in(text: str) -> str:
@@ -123,11 +108,10 @@ def test_a_move_tells_the_invited_on_each_channel_in_their_language_with_a_new_w
     assert "hat Ihre Videosprechstunde auf Mittwoch, 25. November um 15:00 verlegt" in email_notice
     assert len(set(new_tokens + old_tokens)) == 4  # a new link on each channel
     assert answers == [201, 201, 201, 201]  # the new links work, and so do the old ones
-    [raw] = [sent.raw_data for sent in mail_sent()[1:]]
-    assert "Neuer Termin für Ihre Videosprechstunde bei Clinic k1" in str(
-        email.message_from_string(raw, policy=email.policy.default)["Subject"]
-    )
-    assert "text/html" in raw and "<qr@vestibule>" in raw
+    [notice] = mail_sent()[1:]
+    subject = str(parsed(notice)["Subject"])
+    assert "Neuer Termin für Ihre Videosprechstunde bei Clinic k1" in subject
+    assert "text/html" in notice.raw_data and "<qr@vestibule>" in notice.raw_data
     assert deliveries == [
         ("email", "change", "sent", 1),
         ("email", "invitation", "sent", 1),

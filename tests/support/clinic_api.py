@@ -11,16 +11,13 @@ from typing import Any
 
 import boto3
 from chalice.test import Client
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.ses.models import ses_backends
-from moto.sns.models import sns_backends
 
 from chalicelib import wiring
 from chalicelib.clinician_auth import COOKIE_NAME, CSRF_HEADER
 from chalicelib.models import Clinic, Clinician, Consultation, ConsultationItem, Participant
 from tests.conftest import START
+from tests.support.moto_messages import REGION
 
-REGION = "eu-west-1"
 SENDER = "no-reply@clinic.example"
 PHONE = "+33612345678"
 STARTS = "2026-11-24T10:30:00+01:00"
@@ -123,14 +120,6 @@ def error_field(response: Any) -> str:
 
 def items() -> list[ConsultationItem]:
     return list(ConsultationItem.scan())
-
-
-def sms_sent() -> list[tuple[str, str]]:
-    return list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
-
-
-def mail_sent() -> list[Any]:
-    return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
 
 
 def create(session: Session, **changes: Any) -> dict[str, Any]:
