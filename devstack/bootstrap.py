@@ -35,12 +35,12 @@ def main() -> int:
     )
     logger.info("SES sender identity verified")
     seeded = seed_demo(datetime.now(UTC))
-    logger.info("demo clinic and clinician %s", "seeded" if seeded else "already there")
+    logger.info("demo clinic and clinicians %s", "seeded" if seeded else "already there")
     return 0
 
 
 def seed_demo(now: datetime) -> bool:
-    """Create the demo clinic and clinician unless they exist; True if anything was new."""
+    """Create the demo clinic and clinicians unless they exist; True if anything was new."""
     clinic = Clinic(
         clinic_id=demo.CLINIC_ID,
         name=demo.CLINIC_NAME,
@@ -48,16 +48,22 @@ def seed_demo(now: datetime) -> bool:
         default_language=demo.CLINIC_LANGUAGE,
         created_at=now,
     )
-    clinician = Clinician(
-        clinician_id=demo.CLINICIAN_ID,
-        clinic_id=demo.CLINIC_ID,
-        email=demo.CLINICIAN_EMAIL,
-        display_name=demo.CLINICIAN_NAME,
-        created_at=now,
-    )
+    clinicians = [
+        Clinician(
+            clinician_id=clinician_id,
+            clinic_id=demo.CLINIC_ID,
+            email=email,
+            display_name=name,
+            created_at=now,
+        )
+        for clinician_id, email, name in (
+            (demo.CLINICIAN_ID, demo.CLINICIAN_EMAIL, demo.CLINICIAN_NAME),
+            (demo.COLLEAGUE_ID, demo.COLLEAGUE_EMAIL, demo.COLLEAGUE_NAME),
+        )
+    ]
     results = [
         _save_new(clinic, Clinic.clinic_id.does_not_exist()),
-        _save_new(clinician, Clinician.clinician_id.does_not_exist()),
+        *(_save_new(c, Clinician.clinician_id.does_not_exist()) for c in clinicians),
     ]
     return any(results)
 

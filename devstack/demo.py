@@ -1,4 +1,7 @@
-"""The demo clinic and clinician that the bootstrap seeds and the supervisor announces."""
+"""The demo clinic and its clinicians that the bootstrap seeds and the supervisor announces.
+
+A second clinician, a colleague, lets a consultation be shared and "Only mine" mean something.
+"""
 
 from __future__ import annotations
 
@@ -12,3 +15,7 @@ CLINIC_LANGUAGE: Final = "en"
 CLINICIAN_ID: Final = "demo-clinician"
 CLINICIAN_EMAIL: Final = "dr.demo@clinic.example"
 CLINICIAN_NAME: Final = "Dr Demo"
+
+COLLEAGUE_ID: Final = "demo-colleague"
+COLLEAGUE_EMAIL: Final = "dr.lind@clinic.example"
+COLLEAGUE_NAME: Final = "Dr Lind"

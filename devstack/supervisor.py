@@ -149,6 +149,7 @@ Vestibule's local stack is running. Open the status page first:
 
   Demo clinic     {demo.CLINIC_NAME} ({demo.CLINIC_ID})
   Demo clinician  {demo.CLINICIAN_NAME} ({demo.CLINICIAN_ID}), signs in as {demo.CLINICIAN_EMAIL}
+                  and a colleague, {demo.COLLEAGUE_NAME}, signs in as {demo.COLLEAGUE_EMAIL}
   Clinic sign-in  {options.front_url}/clinic/sign-in.html  (the magic link lands in the outbox)
   Media lab       {options.front_url}/dev/media   (open it in two tabs to call yourself)
 """

@@ -67,9 +67,16 @@ class ClinicApi:
         return response.json() if response.status != 204 else None
 
     def create_consultation(
-        self, patient: dict[str, Any], *, day: date, hour: int, minute: int = 0
+        self,
+        patient: dict[str, Any],
+        *,
+        day: date,
+        hour: int,
+        minute: int = 0,
+        clinician_ids: list[str] | None = None,
     ) -> dict[str, Any]:
-        """A consultation at `hour:minute` on `day` in the clinic's time zone."""
+        """A consultation at `hour:minute` on `day` in the clinic's time zone (by default
+        the signed-in clinician's)."""
         starts_at = datetime(
             day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(CLINIC_TIME_ZONE)
         )
@@ -82,6 +89,7 @@ class ClinicApi:
                 "duration_minutes": 20,
                 "language": "en",
                 "patient": patient,
+                **({"clinician_ids": clinician_ids} if clinician_ids else {}),
             },
         )
         return record

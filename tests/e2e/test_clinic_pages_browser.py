@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 
+from devstack.demo import CLINICIAN_NAME, COLLEAGUE_ID, COLLEAGUE_NAME
 from tests.e2e.clinic_pages import (
     PARTICIPANT_LINK,
     ClinicApi,
@@ -265,3 +266,24 @@ def test_a_removed_guest_is_gone(stack: RunningStack, page: Page, api: ClinicApi
 
     expect(page.locator("#page-message")).to_have_text(f"{interpreter} was removed.")
     expect(card).to_have_count(0)
+
+
+def test_only_mine_hides_a_colleagues_consultation_and_the_form_offers_both(
+    stack: RunningStack, page: Page, api: ClinicApi
+) -> None:
+    day = DAY + timedelta(days=2)
+    theirs = unique_name("Otto")
+    patient = {"display_name": theirs, "phone": unique_phone(), "channels": ["sms"]}
+    record = api.create_consultation(patient, day=day, hour=11, clinician_ids=[COLLEAGUE_ID])
+    page.goto(f"{stack.options.front_url}/clinic/?day={day.isoformat()}")
+    row = day_row(page, str(record["consultation_id"]))
+    expect(row).to_contain_text(theirs)
+
+    page.get_by_label("Only mine").check()
+    expect(row).to_have_count(0)
+    page.get_by_label("Only mine").uncheck()
+    expect(row).to_contain_text(theirs)
+
+    page.get_by_role("link", name="New consultation").click()
+    expect(page.get_by_label(CLINICIAN_NAME)).to_be_checked()
+    expect(page.get_by_label(COLLEAGUE_NAME)).not_to_be_checked()
