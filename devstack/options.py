@@ -73,6 +73,16 @@ class StackOptions:
         """Every TCP port the stack listens on (coturn also takes `turn_port` over UDP)."""
         return (self.port, self.moto_port, self.api_port, self.media_port, self.turn_port)
 
+    @property
+    def udp_port_ranges(self) -> tuple[range, ...]:
+        """The UDP ports the media worker's ICE and coturn's relays take, as they need them."""
+        return tuple(
+            range(int(low), int(high) + 1)
+            for low, _, high in (
+                text.partition("-") for text in (self.media_udp_ports, self.turn_relay_ports)
+            )
+        )
+
 
 def parse(argv: Sequence[str] | None = None, *, prog: str = "python -m devstack") -> StackOptions:
     defaults = StackOptions()

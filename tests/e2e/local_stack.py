@@ -64,14 +64,31 @@ def _table_prefix(options: StackOptions) -> dict[str, str]:
 
 
 def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
+    """`count` distinct ports free for both TCP and UDP, outside the UDP ranges a running
+    stack's media worker and coturn take (the TURN port is a UDP port too)."""
+    taken = StackOptions().udp_port_ranges
+    chosen: list[int] = []
+    while len(chosen) < count:
+        port = _free_tcp_port()
+        if port not in chosen and not any(port in r for r in taken) and _udp_free(port):
+            chosen.append(port)
+    return chosen
+
+
+def _free_tcp_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _udp_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def start(directory: Path, **options: Any) -> RunningStack:

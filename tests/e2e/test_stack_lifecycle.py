@@ -12,6 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from devstack.options import StackOptions
 from tests.e2e import local_stack
 from tests.e2e.clients import connection_ids, eventually, participant_ticket, run, websocket
 
@@ -78,3 +79,10 @@ def test_an_idle_connection_is_closed_with_1001_and_forgotten(
     assert 0.9 <= idle_for < 5
     assert close_code == 1001
     assert forgotten
+
+
+def test_ports_for_a_second_stack_avoid_the_first_stacks_udp_ranges() -> None:
+    ports = local_stack.free_ports(40)
+    assert len(set(ports)) == 40
+    taken = StackOptions().udp_port_ranges
+    assert not [port for port in ports if any(port in r for r in taken)]

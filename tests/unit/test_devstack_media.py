@@ -112,3 +112,8 @@ def test_without_turnserver_coturn_is_reported_failing_with_how_to_install_it(
 
     assert (healthy, detail) == (False, INSTALL_HINT)
     assert "apt-get install coturn" in detail
+
+
+def test_a_stacks_udp_ranges_are_its_ice_and_relay_ports() -> None:
+    options = StackOptions(media_udp_ports="41000-41009", turn_relay_ports="50000-50001")
+    assert options.udp_port_ranges == (range(41000, 41010), range(50000, 50002))
