@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, expect
 
-from devstack.demo import CLINICIAN_NAME, COLLEAGUE_ID, COLLEAGUE_NAME
+from devstack.demo import CLINICIAN_NAME, COLLEAGUE_EMAIL, COLLEAGUE_ID, COLLEAGUE_NAME
 from tests.e2e.clinic_pages import (
     PARTICIPANT_LINK,
     ClinicApi,
@@ -287,3 +287,66 @@ def test_only_mine_hides_a_colleagues_consultation_and_the_form_offers_both(
     page.get_by_role("link", name="New consultation").click()
     expect(page.get_by_label(CLINICIAN_NAME)).to_be_checked()
     expect(page.get_by_label(COLLEAGUE_NAME)).not_to_be_checked()
+
+
+def test_after_the_session_ends_signing_in_again_returns_to_the_same_page(
+    stack: RunningStack, browser: Browser
+) -> None:
+    context = browser.new_context()
+    as_colleague = {"address": COLLEAGUE_EMAIL, "name": COLLEAGUE_NAME}
+    try:
+        page = context.new_page()
+        sign_in(page, stack, **as_colleague)
+        patient = {
+            "display_name": unique_name("Rita"),
+            "phone": unique_phone(),
+            "channels": ["sms"],
+        }
+        record = ClinicApi(context, stack).create_consultation(patient, day=DAY, hour=8)
+        consultation_id = open_consultation(page, stack, record)
+        context.clear_cookies()  # the session ends (idle hour, twelve hours, another tab)
+
+        page.reload()
+        expect(page).to_have_url(re.compile(r"/clinic/sign-in\.html$"))
+        sign_in(page, stack, **as_colleague)
+
+        expect(page).to_have_url(
+            f"{stack.options.front_url}/clinic/consultation.html?id={consultation_id}"
+        )
+        page.get_by_role("button", name="Sign out").click()
+        sign_in(page, stack, **as_colleague)  # signing out on purpose forgets the page
+        expect(page).to_have_url(f"{stack.options.front_url}/clinic/")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("remembered", "opened"),
+    [
+        ("/clinic/consultation.html?id=k1", "/clinic/consultation.html?id=k1"),
+        ("/clinic/?day=2026-12-01&mine=true", "/clinic/?day=2026-12-01&mine=true"),
+        ("//evil.example/clinic/", "/clinic/"),
+        ("https://evil.example/clinic/", "/clinic/"),
+        ("/dev/outbox", "/clinic/"),
+        ("/clinic/sign-in.html", "/clinic/"),
+        ("/clinic/../dev/", "/clinic/"),
+    ],
+)
+def test_only_the_clinics_own_pages_are_returned_to(
+    stack: RunningStack, browser: Browser, remembered: str, opened: str
+) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(f"{stack.options.front_url}/clinic/sign-in.html")
+        taken = page.evaluate(
+            """async (path) => {
+                localStorage.setItem("vestibule.clinic.return-to",
+                                     JSON.stringify({ path, at: Date.now() }));
+                const { takePlace } = await import("/clinic/return-to.js");
+                return [takePlace(), takePlace()];
+            }""",
+            remembered,
+        )
+    finally:
+        page.close()
+    assert taken == [opened, "/clinic/"]  # taken once

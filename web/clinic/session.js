@@ -1,6 +1,8 @@
 // The clinician's session on every signed-in clinic page: who is signed in, the CSRF token
-// that state-changing calls carry, and the way back to the sign-in page once it has ended.
+// that state-changing calls carry, and the way to the sign-in page once it has ended (and
+// back to the same page afterwards: `return-to.js`).
 import { ApiError, callApi } from "/clinic/api.js";
+import { forgetPlace, rememberPlace } from "/clinic/return-to.js";
 
 const SIGN_IN_PAGE = "/clinic/sign-in.html";
 const NEVER = new Promise(() => {});
@@ -17,13 +19,14 @@ export class Session {
       const csrfToken = method === "GET" ? undefined : this.csrfToken;
       return await callApi(method, path, { body, csrfToken });
     } catch (error) {
-      if (isSignedOut(error)) window.location.replace(SIGN_IN_PAGE);
+      if (isSignedOut(error)) toSignIn();
       throw error;
     }
   }
 
   async signOut() {
     await callApi("DELETE", "/api/clinician/session", { csrfToken: this.csrfToken });
+    forgetPlace();
     window.location.replace(SIGN_IN_PAGE);
   }
 }
@@ -35,9 +38,15 @@ export async function openSession() {
     return new Session(session.clinician, session.csrf_token);
   } catch (error) {
     if (!isSignedOut(error)) throw error;
-    window.location.replace(SIGN_IN_PAGE);
+    toSignIn();
     return NEVER;
   }
+}
+
+/** To the sign-in page, which brings the clinician back here afterwards. */
+function toSignIn() {
+  rememberPlace();
+  window.location.replace(SIGN_IN_PAGE);
 }
 
 function isSignedOut(error) {

@@ -1,8 +1,10 @@
 // The clinic sign-in page. Without a token: ask for an emailed link. With `#token=...`
 // (the emailed link): opening the page changes nothing; "Continue" spends the token for a
-// session and goes to the clinic page. The token stays in the fragment, never sent in a URL.
+// session and goes back to the clinic page the clinician was on, else to their day. The
+// token stays in the fragment, never sent in a URL.
 import { ApiError, callApi } from "/clinic/api.js";
 import { say } from "/clinic/messages.js";
+import { takePlace } from "/clinic/return-to.js";
 
 const ask = document.getElementById("ask");
 const askForm = document.getElementById("ask-form");
@@ -51,7 +53,7 @@ continueButton.addEventListener("click", async () => {
   say(continueMessage, "Signing in…");
   try {
     await callApi("POST", "/api/clinician/sessions", { body: { token: tokenFromFragment() } });
-    window.location.replace("/clinic/");
+    window.location.replace(takePlace());
   } catch (error) {
     say(continueMessage, explain(error), { error: true });
     continueButton.disabled = false;
