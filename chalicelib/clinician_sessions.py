@@ -19,7 +19,7 @@ from chalicelib.errors import Forbidden, Unauthorized
 from chalicelib.models import Clinician, LinkToken
 from chalicelib.principals import Principal
 from chalicelib.secret_tokens import token_hash
-from chalicelib.single_use import discard, issue
+from chalicelib.single_use import discard, issue, update_if_present
 
 PURPOSE = "clinician_session"
 ABSOLUTE_LIFETIME = timedelta(hours=12)
@@ -68,8 +68,9 @@ class SessionBook:
         if item.not_after <= now or item.expires_at <= now:
             raise Unauthorized("the session has ended; sign in again")
         slid = min(item.not_after, now + IDLE_LIFETIME)
-        if slid - item.expires_at >= SLIDE_GRANULARITY:
-            item.update(actions=[LinkToken.expires_at.set(slid)])
+        sliding = slid - item.expires_at >= SLIDE_GRANULARITY
+        if sliding and not update_if_present(item, [LinkToken.expires_at.set(slid)]):
+            raise Unauthorized("the session has ended; sign in again")  # signed out meanwhile
         return Principal.of_clinician(item.clinician_id, item.clinic_id)
 
     def end(self, token: str) -> None:

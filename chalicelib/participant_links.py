@@ -46,7 +46,7 @@ from chalicelib.models import (
 )
 from chalicelib.principals import Principal
 from chalicelib.secret_tokens import new_token, token_hash
-from chalicelib.single_use import discard, issue
+from chalicelib.single_use import discard, issue, principal_of, update_if_present
 
 LINK_PURPOSE = "participant_link"
 SESSION_PURPOSE = "participant_session"
@@ -152,12 +152,7 @@ class ParticipantLinks:
             raise Unauthorized("the session is unknown or has ended")
         if item.not_after <= self._clock.now():
             raise Unauthorized("the session has ended")
-        return Principal(
-            kind="participant",
-            id=item.participant_id,
-            clinic_id=item.clinic_id,
-            consultation_id=item.consultation_id,
-        )
+        return principal_of(item)
 
     def end_session(self, session_token: str | None) -> None:
         """Sign the participant out: delete the live session; `Unauthorized` without one.
@@ -194,7 +189,8 @@ class ParticipantLinks:
             raise AccessCodeRequired(i18n.text(language, "page.access_code_required"))
         if access_codes.matches(token, code, stored):
             if link.item.failed_attempts:
-                _reset_failures(link.item)
+                reset = [LinkToken.failed_attempts.set(0), LinkToken.locked_until.remove()]
+                update_if_present(link.item, reset)  # a link deleted meanwhile stays so
             return
         item = link.item
         try:
@@ -221,18 +217,6 @@ class ParticipantLinks:
             raise _locked(language, LOCKOUT) from None  # a racing request locked and audited
         _audit_lockout(link, now, until)
         raise _locked(language, LOCKOUT)
-
-
-def _reset_failures(item: LinkToken) -> None:
-    """Forget the wrong codes before a right one; an item deleted meanwhile stays deleted."""
-    try:
-        item.update(
-            actions=[LinkToken.failed_attempts.set(0), LinkToken.locked_until.remove()],
-            condition=LinkToken.token_hash.exists(),
-        )
-    except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
 
 
 def _refuse_if_locked(item: LinkToken, now: datetime, language: str) -> None:

@@ -93,38 +93,33 @@ class Participants:
         participant = record.participant(participant_id)
         details = edit(details_of(participant))
         consultation = record.consultation
-        changed = Participant(
-            participant.pk,
-            participant.sk,
-            role=participant.role,
-            phone=details.phone,
-            channels=list(details.channels),
-        )
-        due_at = (
-            reminder_due(
-                changed,
-                consultation.starts_at,
-                self._consultations.clinic_of(principal),
-                now=self._clock.now(),
-            )
-            if consultation.starts_at is not None
-            else None
-        )
-        actions: list[Action] = [
-            Participant.display_name.set(details.display_name),
-            _set_or_remove(Participant.phone, details.phone),
-            _set_or_remove(Participant.email, details.email),
-            Participant.channels.set(list(details.channels)),
-            Participant.language.set(details.language or consultation.language),
-            *due_actions(due_at),
-        ]
         renamed = participant.role == PATIENT and details.display_name != participant.display_name
+        participant.display_name, participant.phone, participant.email = (
+            details.display_name,
+            details.phone,
+            details.email,
+        )
+        participant.channels = list(details.channels)
+        participant.language = details.language or consultation.language
+        if consultation.starts_at is not None:
+            clinic = self._consultations.clinic_of(principal)
+            now = self._clock.now()
+            schedule_on(
+                participant, reminder_due(participant, consultation.starts_at, clinic, now=now)
+            )
+        actions: list[Action] = [
+            Participant.display_name.set(participant.display_name),
+            _set_or_remove(Participant.phone, participant.phone),
+            _set_or_remove(Participant.email, participant.email),
+            Participant.channels.set(participant.channels),
+            Participant.language.set(participant.language),
+            *due_actions(participant.due_at),
+        ]
         with ConsultationTransaction() as transaction:
             transaction.update(participant, actions=actions, condition=ConsultationItem.sk.exists())
             if renamed:
                 _rename_patient(transaction, consultation, details.display_name)
-        participant.refresh(consistent_read=True)
-        return participant
+        return participant  # as written: no read back
 
     def remove_guest(self, principal: Principal, consultation_id: str, participant_id: str) -> None:
         """Remove a guest (their links stop working); the patient cannot be removed."""

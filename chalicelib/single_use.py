@@ -4,19 +4,22 @@
 and returns it; only its hash is kept. `spend` uses up a single-use one: the item is read by
 its hash, then deleted under a condition that it still exists and has the expected purpose,
 so two requests racing with one token cannot both win, and a token of another purpose is
-refused without being spent. `discard` deletes one that is no longer wanted (a session
-signed out of), only if it has the expected purpose.
+refused without being spent. `principal_of` reads whom an item was issued to;
+`update_if_present` changes one only while it exists; `discard` deletes one that is no
+longer wanted (a session signed out of), only if it has the expected purpose.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DeleteError
+from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.expressions.update import Action
 
 from chalicelib.errors import Unauthorized
 from chalicelib.models import LinkToken
-from chalicelib.principals import Principal
+from chalicelib.principals import Principal, PrincipalKind
 from chalicelib.secret_tokens import new_token, token_hash
 
 
@@ -65,6 +68,32 @@ def spend(token: str, *, purpose: str, now: datetime, what: str) -> LinkToken:
     if item.not_after < now:
         raise Unauthorized(f"the {what} has expired")
     return item
+
+
+def principal_of(item: LinkToken) -> Principal:
+    """Whom a token was issued to (`issue` in reverse); `Unauthorized` if it names nobody."""
+    kind: PrincipalKind
+    if item.clinician_id is not None:
+        kind, whom = "clinician", item.clinician_id
+    elif item.participant_id is not None:
+        kind, whom = "participant", item.participant_id
+    else:
+        raise Unauthorized("the token names nobody")
+    return Principal(
+        kind=kind, id=whom, clinic_id=item.clinic_id, consultation_id=item.consultation_id
+    )
+
+
+def update_if_present(item: LinkToken, actions: Sequence[Action]) -> bool:
+    """Apply `actions` to the item unless it was deleted meanwhile (False): an UpdateItem
+    without that condition would bring a signed-out or expired token back as a bare item."""
+    try:
+        item.update(actions=list(actions), condition=LinkToken.token_hash.exists())
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
 
 
 def discard(token: str, *, purpose: str) -> None:

@@ -12,9 +12,8 @@ from datetime import timedelta
 
 from chalicelib.clock import Clock
 from chalicelib.errors import Unauthorized
-from chalicelib.models import LinkToken
 from chalicelib.principals import Principal
-from chalicelib.single_use import issue, spend
+from chalicelib.single_use import issue, principal_of, spend
 
 TICKET_LIFETIME = timedelta(seconds=60)
 PURPOSE = "ws_ticket"
@@ -32,22 +31,4 @@ class TicketBook:
         if not ticket:
             raise Unauthorized("a websocket ticket is required")
         item = spend(ticket, purpose=PURPOSE, now=self._clock.now(), what="websocket ticket")
-        return _principal_of(item)
-
-
-def _principal_of(item: LinkToken) -> Principal:
-    if item.clinician_id is not None:
-        return Principal(
-            kind="clinician",
-            id=item.clinician_id,
-            clinic_id=item.clinic_id,
-            consultation_id=item.consultation_id,
-        )
-    if item.participant_id is None:
-        raise Unauthorized("the websocket ticket names nobody")
-    return Principal(
-        kind="participant",
-        id=item.participant_id,
-        clinic_id=item.clinic_id,
-        consultation_id=item.consultation_id,
-    )
+        return principal_of(item)

@@ -18,9 +18,8 @@ from chalicelib.models import Participant
 from chalicelib.outbound.ledger import deliveries
 from chalicelib.principals import Principal
 from chalicelib.request_body import json_object
+from chalicelib.routes.http_headers import NO_STORE
 from chalicelib.wiring import services
-
-NO_STORE: dict[str, str | list[str]] = {"Cache-Control": "no-store"}
 
 
 def signed_in(blueprint: Blueprint) -> Principal:

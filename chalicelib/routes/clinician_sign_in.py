@@ -19,12 +19,10 @@ from chalicelib.errors import Unauthorized
 from chalicelib.models import Clinician
 from chalicelib.principals import Principal
 from chalicelib.request_body import json_object, required_text
+from chalicelib.routes.http_headers import NO_STORE, Headers, cookies_secure
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
-
-Headers = dict[str, str | list[str]]
-NO_STORE: Headers = {"Cache-Control": "no-store"}
 
 
 @blueprint.route("/api/clinician/sign-in-links", methods=["POST"])
@@ -46,7 +44,7 @@ def start_session() -> Response:
         "csrf_token": started.csrf_token,
         "expires_in": int(started.lifetime.total_seconds()),
     }
-    cookie = session_cookie(started.token, lifetime=started.lifetime, secure=_secure())
+    cookie = session_cookie(started.token, lifetime=started.lifetime, secure=cookies_secure())
     headers: Headers = {**NO_STORE, "Set-Cookie": cookie}
     return Response(body=body, status_code=201, headers=headers)
 
@@ -67,12 +65,8 @@ def sign_out() -> Response:
     request = blueprint.current_request
     authenticated_clinician(request, services().sessions)
     services().sessions.end(session_token_of(request) or "")
-    headers: Headers = {**NO_STORE, "Set-Cookie": cleared_cookie(secure=_secure())}
+    headers: Headers = {**NO_STORE, "Set-Cookie": cleared_cookie(secure=cookies_secure())}
     return Response(body="", status_code=204, headers=headers)
-
-
-def _secure() -> bool:
-    return services().settings.stage != "local"
 
 
 def _active(principal: Principal) -> Clinician:

@@ -7,6 +7,7 @@ from pynamodb.exceptions import PynamoDBException
 
 from chalicelib.models import ConsultationItem
 from chalicelib.observability import logger
+from chalicelib.routes.http_headers import NO_STORE
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
@@ -25,5 +26,5 @@ def health() -> Response:
     return Response(
         body={"status": "ok" if healthy else "degraded", "stage": settings.stage, "checks": checks},
         status_code=200 if healthy else 503,
-        headers={"Cache-Control": "no-store"},
+        headers=NO_STORE,
     )

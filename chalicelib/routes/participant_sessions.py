@@ -13,12 +13,10 @@ from chalicelib.errors import InvalidField, Unauthorized
 from chalicelib.models import CONSULTATION_SK, Clinic, Consultation, ConsultationItem, Participant
 from chalicelib.participant_links import CANCELLED, COOKIE_NAME
 from chalicelib.request_body import json_object, required_text
+from chalicelib.routes.http_headers import NO_STORE, cookies_secure
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
-
-Headers = dict[str, str | list[str]]
-NO_STORE: Headers = {"Cache-Control": "no-store"}
 
 
 @blueprint.route("/api/participant-sessions", methods=["POST"])
@@ -35,7 +33,7 @@ def start_participant_session() -> Response:
     cookie = session_cookie(
         started.token,
         lifetime=started.lifetime,
-        secure=_secure(),
+        secure=cookies_secure(),
         name=COOKIE_NAME,
     )
     answer = {
@@ -75,9 +73,5 @@ def who_am_i() -> Response:
 def sign_out() -> Response:
     request = blueprint.current_request
     services().participant_links.end_session(session_token_of(request, COOKIE_NAME))
-    cookie = cleared_cookie(secure=_secure(), name=COOKIE_NAME)
+    cookie = cleared_cookie(secure=cookies_secure(), name=COOKIE_NAME)
     return Response(body="", status_code=204, headers={**NO_STORE, "Set-Cookie": cookie})
-
-
-def _secure() -> bool:
-    return services().settings.stage != "local"

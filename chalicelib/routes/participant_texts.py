@@ -11,10 +11,10 @@ from chalice import Blueprint, Response
 from chalice.app import MultiDict
 
 from chalicelib import i18n
+from chalicelib.routes.http_headers import Headers
 
 blueprint = Blueprint(__name__)
 
-Headers = dict[str, str | list[str]]
 CACHEABLE: Headers = {"Cache-Control": "public, max-age=300", "Vary": "Accept-Language"}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.clinician_auth import authenticated_clinician
+from chalicelib.routes.http_headers import NO_STORE
 from chalicelib.tickets import TICKET_LIFETIME
 from chalicelib.wiring import services
 
@@ -16,4 +17,4 @@ def issue_ticket() -> Response:
     principal = authenticated_clinician(blueprint.current_request, services().sessions)
     ticket = services().tickets.issue(principal)
     body = {"ticket": ticket, "expires_in": int(TICKET_LIFETIME.total_seconds())}
-    return Response(body=body, status_code=201, headers={"Cache-Control": "no-store"})
+    return Response(body=body, status_code=201, headers=NO_STORE)

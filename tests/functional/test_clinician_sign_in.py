@@ -221,6 +221,26 @@ def test_sessions_end_after_an_idle_hour_and_after_twelve_hours(
     assert late.status_code == idle.status_code == 401
 
 
+def test_a_session_signed_out_while_it_slides_on_stays_signed_out(
+    app: Chalice, clinician: Clinician, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = LinkToken.get
+
+    def read_then_sign_out(hash_key: str, *args: Any, **kwargs: Any) -> LinkToken:
+        item = read(hash_key, *args, **kwargs)
+        LinkToken(token_hash=hash_key).delete()  # another tab's sign-out, just then
+        return item
+
+    with Client(app) as client:
+        cookie, _ = signed_in(client)
+        clock.advance(timedelta(minutes=10))  # far enough for the idle expiry to slide
+        monkeypatch.setattr(LinkToken, "get", read_then_sign_out)
+        racing = client.http.get("/api/clinician/session", headers={"Cookie": cookie})
+        monkeypatch.undo()
+    assert racing.status_code == 401
+    assert [item.purpose for item in LinkToken.scan()] == []
+
+
 @pytest.mark.parametrize("email", [KNOWN, "nobody@clinic.example"])
 def test_too_many_links_for_one_address_are_refused_with_retry_after(
     app: Chalice, clinician: Clinician, email: str
