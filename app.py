@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from chalice import Chalice
 
-from chalicelib import error_responses, observability, wiring
+from chalicelib import observability, wiring
 from chalicelib.routes import (
     clinic,
     clinician_sign_in,
     consultations,
+    error_responses,
     health,
     openapi,
     participant_sessions,

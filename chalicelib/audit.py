@@ -10,8 +10,8 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.models import AuditEvent
-from chalicelib.principals import Principal
+from chalicelib.auth.principals import Principal
+from chalicelib.store.models import AuditEvent
 
 RETENTION = timedelta(days=365)
 

@@ -1,6 +1,6 @@
 """The one error hierarchy of the app.
 
-Domain code raises these; `chalicelib.error_responses` is the single place that turns them
+Domain code raises these; `chalicelib.routes.error_responses` is the single place that turns them
 into HTTP responses and websocket error frames. Each class carries its HTTP status and a
 stable machine-readable `code`; clients branch on `code`, never on message text.
 

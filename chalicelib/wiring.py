@@ -18,32 +18,35 @@ from typing import Any
 import boto3
 from chalice import Chalice
 
-from chalicelib import heartbeat
-from chalicelib.clinician_sessions import SessionBook
+from chalicelib.auth.clinician_sessions import SessionBook
+from chalicelib.auth.magic_links import MagicLinks
+from chalicelib.auth.rate_limits import RateLimiter
+from chalicelib.auth.tickets import TicketBook
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings
-from chalicelib.connections import ConnectionRegistry
-from chalicelib.consultations import Consultations
-from chalicelib.invitations import Invitations
-from chalicelib.link_delivery import LinkIssuer
-from chalicelib.magic_links import MagicLinks
-from chalicelib.management_api import ManagementApiSession
-from chalicelib.media_client import MediaClient
-from chalicelib.media_signaling import MediaSignaling
-from chalicelib.media_workers import MediaWorkerRegistry
-from chalicelib.outbound.courier import Courier, build_courier
-from chalicelib.outbound.email import EmailSender
-from chalicelib.participant_links import ParticipantLinks
-from chalicelib.participants import Participants
-from chalicelib.push import Pusher, WebsocketSender
-from chalicelib.rate_limits import RateLimiter
-from chalicelib.reminders import Reminders
-from chalicelib.schedule_notices import ScheduleNotices
-from chalicelib.screen_links import ScreenLinks
-from chalicelib.tables import bind_models
-from chalicelib.tickets import TicketBook
-from chalicelib.turn_credentials import IceServerIssuer
-from chalicelib.ws_dispatch import MessageRouter
+from chalicelib.consultations.change_notices import ScheduleNotices
+from chalicelib.consultations.invitations import Invitations
+from chalicelib.consultations.roster import Participants
+from chalicelib.consultations.schedule import Consultations
+from chalicelib.consultations.screen_links import ScreenLinks
+from chalicelib.media.client import MediaClient
+from chalicelib.media.signaling import MediaSignaling
+from chalicelib.media.turn import IceServerIssuer
+from chalicelib.media.workers import MediaWorkerRegistry
+from chalicelib.messaging.courier import Courier
+from chalicelib.messaging.email import EmailSender
+from chalicelib.messaging.ledger import DeliveryLedger
+from chalicelib.messaging.sms import SmsSender
+from chalicelib.messaging.whatsapp import WhatsAppSender
+from chalicelib.participants.link_delivery import LinkIssuer
+from chalicelib.participants.links import ParticipantLinks
+from chalicelib.realtime import heartbeat
+from chalicelib.realtime.connections import ConnectionRegistry
+from chalicelib.realtime.dispatch import MessageRouter
+from chalicelib.realtime.management_api import ManagementApiSession
+from chalicelib.realtime.push import Pusher, WebsocketSender
+from chalicelib.reminders.sweep import Reminders
+from chalicelib.store.tables import bind_models
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -177,3 +180,18 @@ def build_router(signaling: MediaSignaling | None = None) -> MessageRouter:
 def push_frame(connection_id: str, frame: dict[str, Any]) -> bool:
     """Send one frame to a connection with the configured pusher."""
     return services().pusher.push(connection_id, frame)
+
+
+def build_courier(settings: Settings, clock: Clock, session: Any = None) -> Courier:
+    """The real courier: boto3 clients for SNS, SES and End User Messaging Social."""
+    session = session or boto3.session.Session(region_name=settings.region)
+    return Courier(
+        sms=SmsSender(session.client("sns")),
+        email=(
+            EmailSender(session.client("ses"), sender=settings.sender_email)
+            if settings.sender_email
+            else None
+        ),
+        whatsapp=WhatsAppSender(session.client("socialmessaging")),
+        ledger=DeliveryLedger(clock=clock),
+    )

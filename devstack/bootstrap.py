@@ -2,7 +2,7 @@
 
 `python -m devstack.bootstrap` runs with the app's environment (`devstack.environment`).
 Every step is idempotent: run it twice and nothing changes the second time. Tables come
-from the PynamoDB models through `chalicelib.tables`, never from a hand-written schema.
+from the PynamoDB models through `chalicelib.store.tables`, never from a hand-written schema.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
 from chalicelib.config import Settings
-from chalicelib.models import Clinic, Clinician
-from chalicelib.tables import bind_models, create_tables
+from chalicelib.store.models import Clinic, Clinician
+from chalicelib.store.tables import bind_models, create_tables
 from devstack import demo, logs
 from devstack.environment import sender_email
 

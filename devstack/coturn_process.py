@@ -5,7 +5,7 @@ writes a configuration into a private temporary directory and runs `turnserver -
 STUN and TURN over UDP and TCP on `--host` only, relayed candidates on `--relay-ports`, no
 TLS, no CLI, logs on our stdout. Credentials follow the TURN REST API scheme
 (`use-auth-secret`): the secret is `VESTIBULE_TURN_SECRET`, the one the app signs its
-short-lived credentials with (`chalicelib.turn_credentials`). Peers on loopback are allowed
+short-lived credentials with (`chalicelib.media.turn`). Peers on loopback are allowed
 (everything here is on this machine), which coturn rightly warns about: local use only.
 SIGINT or SIGTERM stop turnserver; the directory goes with it.
 """

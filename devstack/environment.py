@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.turn_credentials import turn_credentials
+from chalicelib.media.turn import turn_credentials
 from devstack.options import StackOptions
 
 REGION = "eu-west-1"

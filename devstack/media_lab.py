@@ -16,8 +16,8 @@ from aiohttp import web
 from pynamodb.exceptions import PutError
 
 from chalicelib import wiring
-from chalicelib.models import CONSULTATION_SK, Consultation, ConsultationItem, day_key
-from chalicelib.principals import Principal
+from chalicelib.auth.principals import Principal
+from chalicelib.store.models import CONSULTATION_SK, Consultation, ConsultationItem, day_key
 from devstack import demo
 
 DEFAULT_CONSULTATION = "demo-call"

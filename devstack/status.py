@@ -2,7 +2,8 @@
 
 `GET /dev/status.json` runs every check at once, each with a time limit:
 
-* moto: reachable, every table of `chalicelib.models.TABLE_MODELS` exists, SES sender verified;
+* moto: reachable, every table of `chalicelib.store.models.TABLE_MODELS` exists, SES sender
+  verified;
 * REST API: `GET /api/health` through the front server answers 200;
 * websocket gateway: a real round trip, ticket from the app, `ping` answered by `pong`;
 * Management API: `GET @connections/{id}` of that connection, through `app.websocket_api`;
@@ -26,8 +27,8 @@ from botocore.config import Config
 from chalice import Chalice
 
 from chalicelib import wiring
-from chalicelib.models import TABLE_MODELS
-from chalicelib.principals import Principal
+from chalicelib.auth.principals import Principal
+from chalicelib.store.models import TABLE_MODELS
 from devstack import demo, status_media
 from devstack.http_client import HTTP_CLIENT
 from devstack.options import StackOptions

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from aiohttp import ClientSession
 
-from chalicelib.models import MediaWorker
+from chalicelib.store.models import MediaWorker
 from devstack.coturn_process import INSTALL_HINT
 from devstack.environment import LOCAL_WORKER_ID
 from devstack.options import StackOptions

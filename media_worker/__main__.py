@@ -11,7 +11,8 @@ import asyncio
 import logging
 import signal
 
-from media_worker import json_logs, network_hooks, server
+from media_worker import json_logs, server
+from media_worker.aiortc_hooks import ice
 from media_worker.drain import WorkerState
 from media_worker.registration import Registration, WorkerIdentity, bind_table
 from media_worker.request_auth import RequestVerifier
@@ -24,20 +25,20 @@ def main() -> int:
     json_logs.configure(service="media_worker")
     try:
         settings = WorkerSettings.from_environ()
-        network = network_hooks.NetworkConfig(
+        network = ice.NetworkConfig(
             udp_ports=settings.udp_ports, public_address=settings.public_address
         )
-        network_hooks.install(network)
-    except (SettingsError, network_hooks.IncompatibleAioice) as error:
+        ice.install(network)
+    except (SettingsError, ice.IncompatibleAioice) as error:
         logger.error("cannot start: %s", error)
         return 2
     bind_table(table_prefix=settings.table_prefix, region=settings.region)
-    with asyncio.Runner(loop_factory=network_hooks.PortRangeEventLoop) as runner:
+    with asyncio.Runner(loop_factory=ice.PortRangeEventLoop) as runner:
         runner.run(_serve(settings, network))
     return 0
 
 
-async def _serve(settings: WorkerSettings, network: network_hooks.NetworkConfig) -> None:
+async def _serve(settings: WorkerSettings, network: ice.NetworkConfig) -> None:
     from aiortc import RTCIceServer
 
     from media_worker.rooms import RoomManager
@@ -53,7 +54,7 @@ async def _serve(settings: WorkerSettings, network: network_hooks.NetworkConfig)
         worker_id=settings.worker_id,
         pool=settings.pool,
         control_url=settings.control_url,
-        public_address=",".join(network_hooks.announced_addresses(network)) or "none",
+        public_address=",".join(ice.announced_addresses(network)) or "none",
         capacity=settings.capacity,
     )
     stop = asyncio.Event()

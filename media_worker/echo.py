@@ -31,7 +31,7 @@ from typing import Any
 
 from aiortc import RTCIceServer, RTCRtpTransceiver
 
-from media_worker import aiortc_hooks
+from media_worker.aiortc_hooks import pass_through
 from media_worker.codecs import VideoCodec
 from media_worker.errors import UnknownEchoSession
 from media_worker.peer import WorkerPeer
@@ -127,7 +127,7 @@ class EchoSessions:
 
 async def _kind_stats(
     transceiver: RTCRtpTransceiver,
-    inbound: aiortc_hooks.PassThroughReceiver,
+    inbound: pass_through.PassThroughReceiver,
     received_bps: float,
 ) -> dict[str, Any]:
     clock_rate = CLOCK_RATES[transceiver.kind]
@@ -151,7 +151,7 @@ async def _kind_stats(
     }
 
 
-def _uplink(statistics: aiortc_hooks.InboundStatistics | None, clock_rate: int) -> dict[str, Any]:
+def _uplink(statistics: pass_through.InboundStatistics | None, clock_rate: int) -> dict[str, Any]:
     if statistics is None:
         return {"packets_received": 0, "packets_lost": 0, "packet_loss": None, "jitter_ms": None}
     expected = statistics.packets_received + statistics.packets_lost

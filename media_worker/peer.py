@@ -34,10 +34,10 @@ from aiortc import (
     RTCSessionDescription,
 )
 
-from media_worker import aiortc_hooks
+from media_worker.aiortc_hooks import pass_through
 from media_worker.codecs import VideoCodec, codec_preferences, mime_type
 from media_worker.errors import BadCandidate, BadOffer
-from media_worker.forwarding import Publication, SubscriberTrack
+from media_worker.forwarding.tracks import Publication, SubscriberTrack
 from media_worker.signaling import MediaSection, parse_offer
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class WorkerPeer:
     slots: list[dict[str, SubscriberTrack]] = field(default_factory=list)
     own_tracks: dict[str, SubscriberTrack] = field(default_factory=dict)
     own_transceivers: dict[str, RTCRtpTransceiver] = field(default_factory=dict)
-    inbound: dict[str, aiortc_hooks.PassThroughReceiver] = field(default_factory=dict)
+    inbound: dict[str, pass_through.PassThroughReceiver] = field(default_factory=dict)
 
     @classmethod
     async def answer(
@@ -121,15 +121,15 @@ class WorkerPeer:
         transceiver = self.pc.addTransceiver(kind, direction=direction)
         transceiver.setCodecPreferences(codec_preferences(kind, video_codec))
         if receives:
-            inbound = aiortc_hooks.install_pass_through(transceiver.receiver, mime)
+            inbound = pass_through.install_pass_through(transceiver.receiver, mime)
             self.inbound[kind] = inbound
             self.own_transceivers[kind] = transceiver
-            self.publications[kind] = Publication(kind, aiortc_hooks.UpstreamFeedback(inbound))
+            self.publications[kind] = Publication(kind, pass_through.UpstreamFeedback(inbound))
         if sends:
             track = SubscriberTrack(kind)
             transceiver.sender.replaceTrack(track)
-            aiortc_hooks.install_packetizer(transceiver.sender, mime, pts_of=track.output_pts)
-            aiortc_hooks.intercept_feedback(
+            pass_through.install_packetizer(transceiver.sender, mime, pts_of=track.output_pts)
+            pass_through.intercept_feedback(
                 transceiver.sender,
                 on_keyframe_request=track.on_keyframe_request,
                 on_remb=track.on_remb,

@@ -1,14 +1,14 @@
 """The worker's entry in the media-worker registry (DynamoDB), kept fresh by heartbeats.
 
 Every `interval` seconds, and at once when the worker starts draining, the worker rewrites
-its `chalicelib.models.MediaWorker` item: control URL, public address, capacity, current
+its `chalicelib.store.models.MediaWorker` item: control URL, public address, capacity, current
 load, status (`active` or `draining`), `heartbeat_at`, and `expires_at` (the table's TTL)
 `BEATS_AHEAD` heartbeats later. The app treats the worker as live until `expires_at`
-(`chalicelib/media_workers.py`), so a worker that stops beating is replaced within a few
+(`chalicelib/media/workers.py`), so a worker that stops beating is replaced within a few
 intervals. On the way out the worker deletes its item.
 
-The model is imported from `chalicelib.models`, which needs PynamoDB only; the table name
-is the app's convention, `<VESTIBULE_TABLE_PREFIX>media_workers` (`chalicelib.tables`,
+The model is imported from `chalicelib.store.models`, which needs PynamoDB only; the table name
+is the app's convention, `<VESTIBULE_TABLE_PREFIX>media_workers` (`chalicelib.store.tables`,
 which imports Chalice, is not used here).
 """
 
@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 from pynamodb.models import Model
 
-from chalicelib.models import MediaWorker
+from chalicelib.store.models import MediaWorker
 
 logger = logging.getLogger("media_worker.registration")
 
@@ -32,7 +32,7 @@ BEATS_AHEAD = 3
 
 
 def bind_table(*, table_prefix: str, region: str) -> None:
-    """Point the model at this stage's table, as `chalicelib.tables.bind_models` does."""
+    """Point the model at this stage's table, as `chalicelib.store.tables.bind_models` does."""
     model: type[Model] = MediaWorker
     model.Meta.table_name = f"{table_prefix}{TABLE_BASE_NAME}"
     model.Meta.region = region

@@ -1,6 +1,6 @@
 """Checks the app's signature on each control request, and refuses replays.
 
-The scheme is defined once, in `chalicelib.media_auth` (standard library only; the image
+The scheme is defined once, in `chalicelib.media.control_signing` (standard library only; the image
 copies it). Here: a request passes when its signature matches, its timestamp is within
 `VALIDITY_SECONDS` of this worker's clock, and its nonce has not been seen. Nonces are
 remembered only after the signature matched (so nobody can fill the ledger without the
@@ -14,7 +14,7 @@ import heapq
 import time
 from collections.abc import Callable, Mapping
 
-from chalicelib.media_auth import VALIDITY_SECONDS, SignatureRefused, check
+from chalicelib.media.control_signing import VALIDITY_SECONDS, SignatureRefused, check
 from media_worker.errors import TooManyRequests, Unauthorized
 
 #: About 3,000 requests a second sustained over the 60-second window; a few MB at most.

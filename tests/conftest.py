@@ -35,7 +35,7 @@ from moto import mock_aws  # noqa: E402
 
 from chalicelib import wiring  # noqa: E402
 from chalicelib.config import Settings  # noqa: E402
-from chalicelib.tables import bind_models, create_tables  # noqa: E402
+from chalicelib.store.tables import bind_models, create_tables  # noqa: E402
 from tests.support.fakes import FakeWebsocketApi, FrozenClock  # noqa: E402
 
 #: 09:00 in Paris; tests move time explicitly.

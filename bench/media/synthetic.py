@@ -29,7 +29,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 
-from media_worker import aiortc_hooks
+from media_worker.aiortc_hooks import pass_through
 from media_worker.codecs import VideoCodec, codec_preferences, mime_type
 
 WIDTH, HEIGHT, FPS = 640, 480, 30
@@ -160,7 +160,7 @@ class Participant:
         for kind, source in self.sources.items() if sends else ():
             transceiver = self.pc.addTransceiver(source, direction="sendrecv")
             transceiver.setCodecPreferences(codec_preferences(kind, VideoCodec.VP8))
-            aiortc_hooks.intercept_feedback(
+            pass_through.intercept_feedback(
                 transceiver.sender,
                 on_keyframe_request=source.restart_at_keyframe,
                 on_remb=lambda bps: None,
@@ -170,7 +170,7 @@ class Participant:
                 transceiver = self.pc.addTransceiver(kind, direction="recvonly")
                 transceiver.setCodecPreferences(codec_preferences(kind, VideoCodec.VP8))
                 mime = mime_type(kind, VideoCodec.VP8)
-                aiortc_hooks.install_pass_through(transceiver.receiver, mime)
+                pass_through.install_pass_through(transceiver.receiver, mime)
                 self._receivers.append(transceiver)
 
     async def offer(self) -> str:

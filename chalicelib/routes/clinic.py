@@ -1,13 +1,13 @@
 """The signed-in clinician's clinic: name, time zone, languages, channels and colleagues.
 
-The clinic UI fills its forms from this; `chalicelib.clinic_directory` reads it.
+The clinic UI fills its forms from this; `chalicelib.clinics.directory` reads it.
 """
 
 from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.clinic_directory import profile_of
+from chalicelib.clinics.directory import profile_of
 from chalicelib.routes.clinician_api import answer, signed_in
 
 blueprint = Blueprint(__name__)

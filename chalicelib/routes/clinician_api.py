@@ -12,13 +12,13 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.clinician_auth import authenticated_clinician
-from chalicelib.consultations import ConsultationRecord
-from chalicelib.models import Participant
-from chalicelib.outbound.ledger import deliveries
-from chalicelib.principals import Principal
-from chalicelib.request_body import json_object
+from chalicelib.auth.principals import Principal
+from chalicelib.consultations.schedule import ConsultationRecord
+from chalicelib.messaging.ledger import deliveries
+from chalicelib.routes.clinician_auth import authenticated_clinician
 from chalicelib.routes.http_headers import NO_STORE
+from chalicelib.routes.request_body import json_object
+from chalicelib.store.models import Participant
 from chalicelib.wiring import services
 
 

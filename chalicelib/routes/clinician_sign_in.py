@@ -1,25 +1,25 @@
 """Clinician sign-in: ask for an emailed link, spend it for a session, who am I, sign out.
 
-`chalicelib.magic_links`, `chalicelib.clinician_sessions` and `chalicelib.clinician_auth`
-do the work; these routes translate requests and answers.
+`chalicelib.auth.magic_links`, `chalicelib.auth.clinician_sessions` and
+`chalicelib.routes.clinician_auth` do the work; these routes translate requests and answers.
 """
 
 from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.clinician_auth import (
+from chalicelib.auth.clinician_sessions import csrf_token_of
+from chalicelib.auth.principals import Principal
+from chalicelib.errors import Unauthorized
+from chalicelib.routes.clinician_auth import (
     authenticated_clinician,
     cleared_cookie,
     session_cookie,
     session_token_of,
 )
-from chalicelib.clinician_sessions import csrf_token_of
-from chalicelib.errors import Unauthorized
-from chalicelib.models import Clinician
-from chalicelib.principals import Principal
-from chalicelib.request_body import json_object, required_text
 from chalicelib.routes.http_headers import NO_STORE, Headers, cookies_secure
+from chalicelib.routes.request_body import json_object, required_text
+from chalicelib.store.models import Clinician
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)

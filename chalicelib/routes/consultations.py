@@ -1,8 +1,8 @@
 """A signed-in clinician's consultations: schedule, read, list a day, change, cancel, invite.
 
-`chalicelib.consultations` and `chalicelib.invitations` do the work, scoped to the
-clinician's clinic; these routes translate requests and answers. Every state-changing route
-needs the session and the CSRF header (`chalicelib.clinician_auth`).
+`chalicelib.consultations.schedule` and `chalicelib.consultations.invitations` do the work,
+scoped to the clinician's clinic; these routes translate requests and answers. Every
+state-changing route needs the session and the CSRF header (`chalicelib.routes.clinician_auth`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from typing import Any
 from chalice import Blueprint, Response
 from chalice.app import MultiDict
 
-from chalicelib import consultation_input
-from chalicelib.consultations import DayEntry
-from chalicelib.invitations import Sent
-from chalicelib.outbound.courier import Outcome
+from chalicelib.consultations import parsing
+from chalicelib.consultations.invitations import Sent
+from chalicelib.consultations.schedule import DayEntry
+from chalicelib.messaging.courier import Outcome
 from chalicelib.routes.clinician_api import answer, body_of, iso, record_body, signed_in
 from chalicelib.wiring import services
 
@@ -25,7 +25,7 @@ blueprint = Blueprint(__name__)
 @blueprint.route("/api/consultations", methods=["POST"])
 def create() -> Response:
     principal = signed_in(blueprint)
-    new = consultation_input.new_consultation(body_of(blueprint), caller_id=principal.id)
+    new = parsing.new_consultation(body_of(blueprint), caller_id=principal.id)
     record = services().consultations.create(principal, new)
     return answer(record_body(record), 201)
 
@@ -34,8 +34,8 @@ def create() -> Response:
 def list_day() -> Response:
     principal = signed_in(blueprint)
     query = blueprint.current_request.query_params or MultiDict({})
-    day = consultation_input.day_of(query.get("day"))
-    mine = consultation_input.flag_of(query.get("mine"), "mine")
+    day = parsing.day_of(query.get("day"))
+    mine = parsing.flag_of(query.get("mine"), "mine")
     entries = services().consultations.day(principal, day, mine=mine)
     return answer({"consultations": [_entry_body(entry) for entry in entries]})
 
@@ -49,7 +49,7 @@ def read(consultation_id: str) -> Response:
 @blueprint.route("/api/consultations/{consultation_id}", methods=["PATCH"])
 def change(consultation_id: str) -> Response:
     principal = signed_in(blueprint)
-    schedule = consultation_input.schedule_change(body_of(blueprint))
+    schedule = parsing.schedule_change(body_of(blueprint))
     record = services().consultations.reschedule(principal, consultation_id, schedule)
     return answer(record_body(record))
 
@@ -66,7 +66,7 @@ def cancel(consultation_id: str) -> Response:
 )
 def send_invitation(consultation_id: str, participant_id: str) -> Response:
     principal = signed_in(blueprint)
-    request = consultation_input.invitation_request(body_of(blueprint))
+    request = parsing.invitation_request(body_of(blueprint))
     outcome = services().invitations.send(principal, consultation_id, participant_id, request)
     return answer(_sent_body(outcome))
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from chalice import Blueprint, Response
-from pynamodb.exceptions import PynamoDBException
 
-from chalicelib.models import ConsultationItem
-from chalicelib.observability import logger
 from chalicelib.routes.http_headers import NO_STORE
+from chalicelib.store.tables import database_reachable
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
@@ -16,12 +14,7 @@ blueprint = Blueprint(__name__)
 @blueprint.route("/api/health", methods=["GET"])
 def health() -> Response:
     settings = services().settings
-    try:
-        database_ok = ConsultationItem.exists()
-    except PynamoDBException:
-        logger.exception("health check could not reach DynamoDB")
-        database_ok = False
-    checks = {"dynamodb": "ok" if database_ok else "unavailable"}
+    checks = {"dynamodb": "ok" if database_reachable() else "unavailable"}
     healthy = all(value == "ok" for value in checks.values())
     return Response(
         body={"status": "ok" if healthy else "degraded", "stage": settings.stage, "checks": checks},

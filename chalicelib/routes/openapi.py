@@ -1,10 +1,10 @@
-"""`GET /api/openapi.json`: the REST API's OpenAPI document (`chalicelib.openapi`)."""
+"""`GET /api/openapi.json`: the REST API's OpenAPI document (`routes.openapi_document`)."""
 
 from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.openapi import document
+from chalicelib.routes.openapi_document import document
 
 blueprint = Blueprint(__name__)
 

@@ -1,6 +1,6 @@
 """Participant sessions: a link's token (and access code) for a session; who am I; sign out.
 
-`chalicelib.participant_links` does the work. No route here acts on a GET of a link: the
+`chalicelib.participants.links` does the work. No route here acts on a GET of a link: the
 token only ever arrives in a POST body, sent by the page's script.
 """
 
@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.clinician_auth import cleared_cookie, session_cookie, session_token_of
 from chalicelib.errors import InvalidField, Unauthorized
-from chalicelib.models import CONSULTATION_SK, Clinic, Consultation, ConsultationItem, Participant
-from chalicelib.participant_links import CANCELLED, COOKIE_NAME
-from chalicelib.request_body import json_object, required_text
+from chalicelib.participants.links import CANCELLED, COOKIE_NAME
+from chalicelib.routes.clinician_auth import cleared_cookie, session_cookie, session_token_of
 from chalicelib.routes.http_headers import NO_STORE, cookies_secure
+from chalicelib.routes.request_body import json_object, required_text
+from chalicelib.store.models import (
+    CONSULTATION_SK,
+    Clinic,
+    Consultation,
+    ConsultationItem,
+    Participant,
+)
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)

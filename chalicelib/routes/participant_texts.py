@@ -2,7 +2,7 @@
 
 Public and cacheable: the texts are the same for everyone. `?language=` picks the language;
 without it, or with one we have no catalogue for, the `Accept-Language` header decides
-(`i18n.choose_language`), else English. The answer varies with that header, and says so.
+(`catalogue.choose_language`), else English. The answer varies with that header, and says so.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 from chalice.app import MultiDict
 
-from chalicelib import i18n
+from chalicelib.i18n import catalogue
 from chalicelib.routes.http_headers import Headers
 
 blueprint = Blueprint(__name__)
@@ -22,6 +22,6 @@ CACHEABLE: Headers = {"Cache-Control": "public, max-age=300", "Vary": "Accept-La
 def participant_texts() -> Response:
     request = blueprint.current_request
     asked = (request.query_params or MultiDict({})).get("language")
-    language = i18n.choose_language(asked, request.headers.get("accept-language"))
-    answer = {"language": language, "texts": i18n.page_texts(language)}
+    language = catalogue.choose_language(asked, request.headers.get("accept-language"))
+    answer = {"language": language, "texts": catalogue.page_texts(language)}
     return Response(body=answer, status_code=200, headers=CACHEABLE)

@@ -1,15 +1,15 @@
 """A consultation's participants, for a signed-in clinician: add, change and remove a guest,
 and show anyone's personal link on screen as a QR code.
 
-`chalicelib.participants` and `chalicelib.screen_links` do the work, scoped to the
-clinician's clinic; every route here changes something, so each needs the CSRF header.
+`chalicelib.consultations.roster` and `chalicelib.consultations.screen_links` do the work,
+scoped to the clinician's clinic; every route here changes something, so each needs the CSRF header.
 """
 
 from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.consultation_input import new_guest, participant_change
+from chalicelib.consultations.parsing import new_guest, participant_change
 from chalicelib.routes.clinician_api import answer, body_of, iso, participant_body, signed_in
 from chalicelib.wiring import services
 

@@ -1,6 +1,6 @@
 """The sweeper: runs every minute for time-driven work.
 
-It sends the reminders that are due (`chalicelib.reminders`), found through the sparse
+It sends the reminders that are due (`chalicelib.reminders.sweep`), found through the sparse
 `by_due_work` index against the injected clock. Late-clinician notices arrive with their
 issue and will use the same index.
 """

@@ -17,9 +17,9 @@ from chalice.app import WebsocketEvent
 
 from chalicelib.errors import Unauthorized
 from chalicelib.observability import logger
+from chalicelib.realtime.dispatch import MessageContext
+from chalicelib.realtime.protocol import parse_message
 from chalicelib.wiring import services
-from chalicelib.ws_dispatch import MessageContext
-from chalicelib.ws_protocol import parse_message
 
 
 def connect(event: WebsocketEvent) -> dict[str, Any]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.clinician_auth import authenticated_clinician
+from chalicelib.auth.tickets import TICKET_LIFETIME
+from chalicelib.routes.clinician_auth import authenticated_clinician
 from chalicelib.routes.http_headers import NO_STORE
-from chalicelib.tickets import TICKET_LIFETIME
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)

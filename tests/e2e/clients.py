@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 import aiohttp
 
 from chalicelib import wiring
-from chalicelib.models import Connection
-from chalicelib.principals import Principal
+from chalicelib.auth.principals import Principal
+from chalicelib.store.models import Connection
 from tests.e2e.local_stack import RunningStack
 
 T = TypeVar("T")

@@ -314,6 +314,7 @@ def test_after_the_session_ends_signing_in_again_returns_to_the_same_page(
             f"{stack.options.front_url}/clinic/consultation.html?id={consultation_id}"
         )
         page.get_by_role("button", name="Sign out").click()
+        expect(page).to_have_url(re.compile(r"/clinic/sign-in\.html$"))
         sign_in(page, stack, **as_colleague)  # signing out on purpose forgets the page
         expect(page).to_have_url(f"{stack.options.front_url}/clinic/")
     finally:

@@ -23,7 +23,7 @@ from chalice import Chalice
 
 from chalicelib import wiring
 from chalicelib.errors import NotFound
-from chalicelib.media_workers import WorkerEndpoint
+from chalicelib.media.workers import WorkerEndpoint
 from devstack.environment import LOCAL_WORKER_ID
 from tests.e2e.clients import run
 from tests.e2e.local_stack import RunningStack

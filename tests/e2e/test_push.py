@@ -14,7 +14,7 @@ import pytest
 from chalice import Chalice, WebsocketDisconnectedError
 
 from chalicelib import wiring
-from chalicelib.models import Connection
+from chalicelib.store.models import Connection
 from tests.e2e.clients import connection_ids, eventually, participant_ticket, run, websocket
 from tests.e2e.local_stack import RunningStack
 

@@ -7,7 +7,7 @@ import json
 import aiohttp
 import pytest
 
-from chalicelib.models import Connection
+from chalicelib.store.models import Connection
 from tests.e2e.clients import (
     connection_ids,
     eventually,

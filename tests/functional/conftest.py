@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.models import TABLE_MODELS
+from chalicelib.store.models import TABLE_MODELS
 
 
 @pytest.fixture

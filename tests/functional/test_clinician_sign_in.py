@@ -15,7 +15,7 @@ from chalice.test import Client
 
 from chalicelib import wiring
 from chalicelib.config import Settings
-from chalicelib.models import Clinician, LinkToken
+from chalicelib.store.models import Clinician, LinkToken
 from tests.conftest import START
 from tests.support.fakes import FakeWebsocketApi, FrozenClock
 from tests.support.moto_messages import mail_sent, text_of

@@ -11,7 +11,7 @@ from chalice.test import Client
 
 from chalicelib import wiring
 from chalicelib.config import Settings
-from chalicelib.models import Consultation, ConsultationItem
+from chalicelib.store.models import Consultation, ConsultationItem
 from tests.support.clinic_api import (
     PHONE,
     SENDER,

@@ -8,10 +8,10 @@ import boto3
 import pytest
 from pynamodb.attributes import TTLAttribute
 
-from chalicelib import consultation_queries as queries
 from chalicelib.config import Settings
+from chalicelib.consultations import queries
 from chalicelib.errors import NotFound
-from chalicelib.models import (
+from chalicelib.store.models import (
     MAX_PARTICIPANTS,
     RECENT_CHAT_MESSAGES,
     TABLE_MODELS,
@@ -21,7 +21,7 @@ from chalicelib.models import (
     Participant,
     due_day_key,
 )
-from chalicelib.tables import create_tables
+from chalicelib.store.tables import create_tables
 from tests.conftest import START
 from tests.support import builders
 

@@ -7,9 +7,9 @@ import json
 from chalice import Blueprint, Chalice
 from chalice.test import Client
 
-from chalicelib import error_responses
 from chalicelib.errors import InvalidField, RateLimited
-from chalicelib.models import ConsultationItem
+from chalicelib.routes import error_responses
+from chalicelib.store.models import ConsultationItem
 
 
 def test_health_reports_ok_when_dynamodb_answers(app: Chalice) -> None:

@@ -6,17 +6,17 @@ from typing import Any
 
 import pytest
 
-from chalicelib.connections import ConnectionRegistry
+from chalicelib.auth.principals import Principal
 from chalicelib.errors import Forbidden, InvalidField, MediaUnavailable, NotFound
-from chalicelib.media_client import MediaClient
-from chalicelib.media_signaling import MediaSignaling
-from chalicelib.media_workers import MediaWorkerRegistry, WorkerEndpoint
-from chalicelib.models import CONSULTATION_SK, Consultation, ConsultationItem
-from chalicelib.principals import Principal
-from chalicelib.push import Pusher
-from chalicelib.turn_credentials import IceServerIssuer
-from chalicelib.ws_dispatch import MessageContext, MessageRouter
-from chalicelib.ws_protocol import InboundMessage
+from chalicelib.media.client import MediaClient
+from chalicelib.media.signaling import MediaSignaling
+from chalicelib.media.turn import IceServerIssuer
+from chalicelib.media.workers import MediaWorkerRegistry, WorkerEndpoint
+from chalicelib.realtime.connections import ConnectionRegistry
+from chalicelib.realtime.dispatch import MessageContext, MessageRouter
+from chalicelib.realtime.protocol import InboundMessage
+from chalicelib.realtime.push import Pusher
+from chalicelib.store.models import CONSULTATION_SK, Consultation, ConsultationItem
 from tests.conftest import START
 from tests.support import builders
 from tests.support.fakes import FakeWebsocketApi, FrozenClock

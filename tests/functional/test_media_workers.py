@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.errors import MediaUnavailable, NotFound
-from chalicelib.media_workers import MediaWorkerRegistry, WorkerEndpoint
-from chalicelib.models import CONSULTATION_SK, Consultation, ConsultationItem, MediaWorker
+from chalicelib.media.workers import MediaWorkerRegistry, WorkerEndpoint
+from chalicelib.store.models import CONSULTATION_SK, Consultation, ConsultationItem, MediaWorker
 from tests.support import builders
 from tests.support.fakes import FrozenClock
 

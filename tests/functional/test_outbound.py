@@ -12,12 +12,13 @@ from botocore.stub import Stubber
 
 from chalicelib.config import Settings
 from chalicelib.errors import ConfigError, InvalidField
-from chalicelib.models import Clinic, ClinicSettings, Participant
-from chalicelib.outbound.courier import Courier, build_courier
-from chalicelib.outbound.email import EmailSender
-from chalicelib.outbound.ledger import DeliveryLedger, deliveries, next_attempt
-from chalicelib.outbound.sms import SmsSender
-from chalicelib.outbound.whatsapp import WhatsAppSender
+from chalicelib.messaging.courier import Courier
+from chalicelib.messaging.email import EmailSender
+from chalicelib.messaging.ledger import DeliveryLedger, deliveries, next_attempt
+from chalicelib.messaging.sms import SmsSender
+from chalicelib.messaging.whatsapp import WhatsAppSender
+from chalicelib.store.models import Clinic, ClinicSettings, Participant
+from chalicelib.wiring import build_courier
 from tests.support import builders
 from tests.support.fakes import FrozenClock
 from tests.support.moto_messages import mail_sent, parsed, sms_sent, text_of

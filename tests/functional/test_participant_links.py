@@ -13,19 +13,20 @@ import pytest
 from chalice import Chalice
 from chalice.test import Client
 
-from chalicelib import access_codes, wiring
+from chalicelib import wiring
+from chalicelib.auth.secret_tokens import token_hash
 from chalicelib.config import Settings
 from chalicelib.errors import InvalidField
-from chalicelib.models import (
+from chalicelib.participants import access_codes
+from chalicelib.participants.links import ParticipantLinks
+from chalicelib.store.models import (
     AuditEvent,
     Clinic,
     Consultation,
     LinkToken,
     Participant,
 )
-from chalicelib.outbound.courier import build_courier
-from chalicelib.participant_links import ParticipantLinks
-from chalicelib.secret_tokens import token_hash
+from chalicelib.wiring import build_courier
 from tests.conftest import START
 from tests.support import builders
 from tests.support.fakes import FrozenClock

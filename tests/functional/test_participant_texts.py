@@ -9,7 +9,7 @@ import pytest
 from chalice import Chalice
 from chalice.test import Client
 
-from chalicelib import i18n
+from chalicelib.i18n import catalogue
 
 PATH = "/api/participant-texts"
 
@@ -29,7 +29,7 @@ def answer_of(response: Any) -> dict[str, Any]:
 def test_the_language_asked_for_wins_over_the_browsers(app: Chalice, language: str) -> None:
     answer = answer_of(texts_for(app, f"?language={language}", **{"Accept-Language": "de, fi"}))
     assert answer["language"] == language
-    assert answer["texts"]["page.join.continue"] == i18n.text(language, "page.join.continue")
+    assert answer["texts"]["page.join.continue"] == catalogue.text(language, "page.join.continue")
 
 
 def test_the_texts_read_naturally_in_each_language(app: Chalice) -> None:
@@ -67,7 +67,7 @@ def test_a_language_is_matched_whatever_its_case(app: Chalice) -> None:
 
 def test_only_the_page_texts_are_served(app: Chalice) -> None:
     texts = answer_of(texts_for(app, "?language=en"))["texts"]
-    messages = i18n.catalogue("en")["messages"]
+    messages = catalogue.catalogue("en")["messages"]
     assert texts == {key: value for key, value in messages.items() if key.startswith("page.")}
     assert {"page.join.title", "page.join.ready", "page.unknown_link.title"} <= texts.keys()
     assert not any(key.startswith(("sms.", "email.")) for key in texts)

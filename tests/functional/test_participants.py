@@ -11,14 +11,14 @@ from chalice import Chalice
 from chalice.test import Client
 
 from chalicelib import wiring
-from chalicelib.models import (
+from chalicelib.auth.principals import Principal
+from chalicelib.store.models import (
     AuditEvent,
     ClinicianAssignment,
     Consultation,
     ConsultationItem,
     Participant,
 )
-from chalicelib.principals import Principal
 from tests.support.clinic_api import Session, body_of, create, error_field, seed_clinics
 from tests.support.fakes import FrozenClock
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from chalice import Chalice
 
-from chalicelib.models import Connection
-from chalicelib.principals import Principal
+from chalicelib.auth.principals import Principal
+from chalicelib.store.models import Connection
 from chalicelib.wiring import services
 from tests.support.fakes import FakeWebsocketApi
 

@@ -9,7 +9,13 @@ from chalice import Chalice
 from chalice.test import Client
 
 from chalicelib import wiring
-from chalicelib.models import Clinic, ClinicSettings, ConsultationItem, Participant, due_day_key
+from chalicelib.store.models import (
+    Clinic,
+    ClinicSettings,
+    ConsultationItem,
+    Participant,
+    due_day_key,
+)
 from tests.functional import test_consultations as scheduling
 from tests.functional.test_consultations import PHONE, Session, create, sms_sent
 from tests.support.fakes import FrozenClock

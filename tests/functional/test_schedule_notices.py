@@ -13,9 +13,9 @@ from chalice.test import Client
 
 from chalicelib import wiring
 from chalicelib.config import Settings
-from chalicelib.consultations import Consultations
-from chalicelib.models import Consultation, ConsultationItem
-from chalicelib.outbound.courier import Courier
+from chalicelib.consultations.schedule import Consultations
+from chalicelib.messaging.courier import Courier
+from chalicelib.store.models import Consultation, ConsultationItem
 from tests.functional import test_consultations as scheduling
 from tests.support.clinic_api import (
     PHONE,

@@ -10,10 +10,10 @@ import pytest
 from chalice import Chalice
 from chalice.test import Client
 
-from chalicelib.models import Connection
-from chalicelib.principals import Principal
+from chalicelib.auth.principals import Principal
+from chalicelib.realtime.protocol import MAX_MESSAGE_BYTES
+from chalicelib.store.models import Connection
 from chalicelib.wiring import services
-from chalicelib.ws_protocol import MAX_MESSAGE_BYTES
 from tests.support.fakes import FakeWebsocketApi, FrozenClock
 from tests.support.ws_events import connect_event, disconnect_event, message_event
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import boto3
 
-from chalicelib.models import TABLE_MODELS
-from chalicelib.tables import KeySchema, TableDefinition, parse_key_schema, table_definitions
+from chalicelib.store.models import TABLE_MODELS
+from chalicelib.store.tables import KeySchema, TableDefinition, parse_key_schema, table_definitions
 
 
 def test_definitions_cover_every_table_once() -> None:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from chalicelib import media_auth
+from chalicelib.media import control_signing
 from media_worker import control_api
 from media_worker.drain import WorkerState
 from media_worker.request_auth import RequestVerifier
@@ -66,7 +66,9 @@ class Caller:
         body = raw_body if raw_body is not None else b"" if payload is None else json.dumps(payload)
         body = body.encode() if isinstance(body, str) else body
         at = self.worker.now if signed_at is None else signed_at
-        headers = media_auth.sign(secret, method, path, body, now=at, nonce=nonce) if signed else {}
+        headers = (
+            control_signing.sign(secret, method, path, body, now=at, nonce=nonce) if signed else {}
+        )
         async with self.client.request(method, path, data=body, headers=headers) as response:
             assert response.content_type == "application/json"
             return response.status, await response.json()

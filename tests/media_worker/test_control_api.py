@@ -62,9 +62,9 @@ def test_a_request_signed_within_the_30_second_window_is_accepted() -> None:
 
 def test_a_signature_covers_the_body_and_the_path() -> None:
     async def scenario(api: Caller) -> list[int]:
-        from chalicelib import media_auth
+        from chalicelib.media import control_signing
 
-        signed = media_auth.sign(
+        signed = control_signing.sign(
             "dummy-shared-secret-for-tests-only-0123456789",
             "POST",
             "/rooms/c1/participants/p1/offer",

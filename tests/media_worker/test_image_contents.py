@@ -1,4 +1,4 @@
-"""The worker's image holds what the worker imports: its requirements and three app files.
+"""The worker's image holds what the worker imports: its requirements and three app modules.
 
 Docker is not available where the suite runs, so these read the sources and the Dockerfile
 instead of building the image.
@@ -13,8 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = ROOT / "media_worker"
-#: The app modules the image copies (with chalicelib/__init__.py).
-SHARED = {"chalicelib.media_auth", "chalicelib.env_reader", "chalicelib.models"}
+#: The app modules the image copies (with the `__init__.py` of each package on the way).
+SHARED = {"chalicelib.media.control_signing", "chalicelib.env_reader", "chalicelib.store.models"}
 
 
 def imports(path: Path) -> set[str]:
@@ -28,7 +28,7 @@ def imports(path: Path) -> set[str]:
 
 
 def worker_imports() -> set[str]:
-    return {name for path in WORKER.glob("*.py") for name in imports(path)}
+    return {name for path in WORKER.rglob("*.py") for name in imports(path)}
 
 
 def requirement_names() -> set[str]:
@@ -42,12 +42,18 @@ def test_the_worker_uses_only_the_shared_app_modules_the_image_copies() -> None:
     used = {name for name in worker_imports() if name.split(".")[0] == "chalicelib"}
     assert used <= SHARED
 
-    copied = re.search(
-        r"^COPY (chalicelib/\S+ )+chalicelib/$", (WORKER / "Dockerfile").read_text(), re.M
-    )
-    assert copied is not None
-    files = set(copied.group(0).split()[1:-1])
-    assert files == {"chalicelib/__init__.py"} | {f"{m.replace('.', '/')}.py" for m in SHARED}
+    copied: set[str] = set()
+    for line in re.findall(r"^COPY (chalicelib/.+)$", (WORKER / "Dockerfile").read_text(), re.M):
+        *sources, destination = line.split()
+        assert all(Path(source).parent == Path(destination) for source in sources), line
+        copied.update(sources)
+    packages = {
+        str(parent / "__init__.py")
+        for module in SHARED
+        for parent in Path(module.replace(".", "/")).parents
+        if str(parent) != "."
+    }
+    assert copied == packages | {f"{m.replace('.', '/')}.py" for m in SHARED}
 
 
 def test_the_shared_app_modules_need_nothing_but_the_standard_library_and_pynamodb() -> None:

@@ -19,8 +19,8 @@ from chalicelib.errors import (
     MediaUnavailable,
     NotFound,
 )
-from chalicelib.media_client import MediaClient
-from chalicelib.media_workers import WorkerEndpoint
+from chalicelib.media.client import MediaClient
+from chalicelib.media.workers import WorkerEndpoint
 from tests.media_worker.control_client import OFFER, SECRET, Worker
 from tests.media_worker.fake_rooms import FakeRooms
 

@@ -17,7 +17,7 @@ import aioice.ice
 import pytest
 from aioice.candidate import Candidate
 
-from media_worker.network_hooks import (
+from media_worker.aiortc_hooks.ice import (
     NetworkConfig,
     PortRangeEventLoop,
     announced,

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.config import Settings
-from chalicelib.media_workers import MediaWorkerRegistry
-from chalicelib.models import MediaWorker
-from chalicelib.tables import table_definitions
+from chalicelib.media.workers import MediaWorkerRegistry
+from chalicelib.store.models import MediaWorker
+from chalicelib.store.tables import table_definitions
 from media_worker.registration import (
     TABLE_BASE_NAME,
     Registration,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib import media_auth
+from chalicelib.media import control_signing
 from media_worker.errors import TooManyRequests, Unauthorized
 from media_worker.request_auth import NonceLedger, RequestVerifier
 
@@ -21,7 +21,9 @@ class Clock:
 
 
 def verify(verifier: RequestVerifier, *, nonce: str, signed_at: float = NOW) -> None:
-    headers = media_auth.sign(SECRET, "GET", "/rooms/c1/roster", b"", now=signed_at, nonce=nonce)
+    headers = control_signing.sign(
+        SECRET, "GET", "/rooms/c1/roster", b"", now=signed_at, nonce=nonce
+    )
     verifier.verify("GET", "/rooms/c1/roster", b"", headers)
 
 

@@ -11,9 +11,9 @@ import urllib.request
 import pytest
 
 from chalicelib.errors import MediaUnavailable
-from chalicelib.media_client import MediaClient
-from chalicelib.media_workers import WorkerEndpoint
-from chalicelib.models import MediaWorker
+from chalicelib.media.client import MediaClient
+from chalicelib.media.workers import WorkerEndpoint
+from chalicelib.store.models import MediaWorker
 from media_worker import server
 from media_worker.drain import WorkerState
 from media_worker.registration import Registration, WorkerIdentity

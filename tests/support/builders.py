@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.clock import Clock
-from chalicelib.models import (
+from chalicelib.store.models import (
     CONSULTATION_SK,
     ChatMessage,
     ClinicianAssignment,

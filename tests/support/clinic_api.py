@@ -13,8 +13,8 @@ import boto3
 from chalice.test import Client
 
 from chalicelib import wiring
-from chalicelib.clinician_auth import COOKIE_NAME, CSRF_HEADER
-from chalicelib.models import Clinic, Clinician, Consultation, ConsultationItem, Participant
+from chalicelib.routes.clinician_auth import COOKIE_NAME, CSRF_HEADER
+from chalicelib.store.models import Clinic, Clinician, Consultation, ConsultationItem, Participant
 from tests.conftest import START
 from tests.support.moto_messages import REGION
 

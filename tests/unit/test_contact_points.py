@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.contact_points import normalise_email, normalise_phone
 from chalicelib.errors import InvalidField
+from chalicelib.messaging.contact_points import normalise_email, normalise_phone
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from chalicelib import errors
-from chalicelib.error_responses import error_frame, http_response
+from chalicelib.routes.error_responses import error_frame, http_response
 
 CLIENT_ERRORS = [
     (errors.ClientError("x"), 400, "bad_request"),

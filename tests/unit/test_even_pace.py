@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.even_pace import at_least
+from chalicelib.auth.even_pace import at_least
 from tests.conftest import START
 from tests.support.fakes import FrozenClock
 

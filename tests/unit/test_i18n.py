@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib import i18n
-from chalicelib.outbound import compose
-from chalicelib.outbound.sms import gsm7_friendly, segments
+from chalicelib.i18n import catalogue
+from chalicelib.messaging import compose
+from chalicelib.messaging.sms import gsm7_friendly, segments
 
 LANGUAGES = ("de", "en", "fi", "fr")
 #: 09:30 UTC: 10:30 in Paris and Berlin, 11:30 in Helsinki.
@@ -37,13 +37,13 @@ def placeholders(value: Any) -> set[str] | int:
 
 
 def test_the_four_languages_have_catalogues() -> None:
-    assert i18n.available_languages() == LANGUAGES
+    assert catalogue.available_languages() == LANGUAGES
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_catalogue_has_the_keys_and_placeholders_of_english(language: str) -> None:
-    english = flatten(json.loads((i18n.LOCALES / "en.json").read_text("utf-8")))
-    other = flatten(json.loads((i18n.LOCALES / f"{language}.json").read_text("utf-8")))
+    english = flatten(json.loads((catalogue.LOCALES / "en.json").read_text("utf-8")))
+    other = flatten(json.loads((catalogue.LOCALES / f"{language}.json").read_text("utf-8")))
     assert other.keys() == english.keys()
     assert {k: placeholders(v) for k, v in other.items()} == {
         k: placeholders(v) for k, v in english.items()
@@ -62,16 +62,19 @@ def test_each_catalogue_has_the_keys_and_placeholders_of_english(language: str) 
 def test_dates_read_naturally_in_the_participants_zone(
     language: str, time_zone: str, expected: str
 ) -> None:
-    assert i18n.format_when(MOMENT, time_zone, language) == expected
+    assert catalogue.format_when(MOMENT, time_zone, language) == expected
 
 
 def test_finnish_hours_have_no_leading_zero() -> None:
     early = datetime(2026, 3, 2, 7, 5, tzinfo=UTC)
-    assert i18n.format_when(early, "Europe/Helsinki", "fi") == "maanantaina 2. maaliskuuta klo 9.05"
+    assert (
+        catalogue.format_when(early, "Europe/Helsinki", "fi")
+        == "maanantaina 2. maaliskuuta klo 9.05"
+    )
 
 
 def test_an_unknown_language_falls_back_to_english() -> None:
-    assert i18n.text("xx", "page.cancelled.title") == "This consultation has been cancelled"
+    assert catalogue.text("xx", "page.cancelled.title") == "This consultation has been cancelled"
 
 
 @pytest.mark.parametrize(
@@ -90,7 +93,7 @@ def test_an_unknown_language_falls_back_to_english() -> None:
 def test_the_invitation_language_wins_then_the_browsers_then_english(
     invited: str | None, accept_language: str | None, expected: str
 ) -> None:
-    assert i18n.choose_language(invited, accept_language) == expected
+    assert catalogue.choose_language(invited, accept_language) == expected
 
 
 def occasion(language: str) -> compose.Occasion:

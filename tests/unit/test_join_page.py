@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from chalicelib import i18n
+from chalicelib.i18n import catalogue
 
 PAGE = Path(__file__).resolve().parents[2] / "web" / "j"
 
@@ -45,12 +45,12 @@ def page_texts() -> _Texts:
 def test_the_english_in_the_page_is_the_english_catalogues() -> None:
     texts = page_texts()
     for key, shown in {**texts.labelled, **texts.scripted}.items():
-        assert shown == i18n.text("en", key), key
+        assert shown == catalogue.text("en", key), key
 
 
 def test_every_join_text_is_in_the_page_and_every_status_the_script_says_has_english() -> None:
     texts = page_texts()
-    join_keys = {key for key in i18n.page_texts("en") if key.startswith("page.join.")}
+    join_keys = {key for key in catalogue.page_texts("en") if key.startswith("page.join.")}
     assert join_keys == texts.labelled.keys() | texts.scripted.keys()
     said = set(re.findall(r'say\("([\w.]+)"', (PAGE / "join.js").read_text("utf-8")))
     assert said and said <= texts.scripted.keys()

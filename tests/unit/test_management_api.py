@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.management_api import ManagementApiSession
-from chalicelib.principals import Principal
+from chalicelib.auth.principals import Principal
+from chalicelib.realtime.management_api import ManagementApiSession
 
 
 def test_override_replaces_chalices_https_endpoint() -> None:

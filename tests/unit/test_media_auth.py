@@ -7,8 +7,8 @@ import hmac
 
 import pytest
 
-from chalicelib import media_auth
-from chalicelib.media_auth import SignatureRefused
+from chalicelib.media import control_signing
+from chalicelib.media.control_signing import SignatureRefused
 
 SECRET = "dummy-shared-secret-for-tests-only-0123456789"
 NOW = 1_800_000_000.0
@@ -18,7 +18,7 @@ BODY = b'{"sdp": "v=0"}'
 
 def signed(**overrides: object) -> dict[str, str]:
     arguments: dict[str, object] = {"now": NOW, "nonce": "n-1", **overrides}
-    return media_auth.sign(SECRET, "POST", PATH, BODY, **arguments)  # type: ignore[arg-type]
+    return control_signing.sign(SECRET, "POST", PATH, BODY, **arguments)  # type: ignore[arg-type]
 
 
 def test_the_signature_is_hmac_sha256_of_the_documented_canonical_string() -> None:
@@ -43,11 +43,14 @@ def test_the_signature_is_hmac_sha256_of_the_documented_canonical_string() -> No
 
 
 def test_a_good_signature_passes_and_returns_the_nonce_and_timestamp() -> None:
-    assert media_auth.check(SECRET, "POST", PATH, BODY, signed(), now=NOW) == ("n-1", 1800000000)
+    assert control_signing.check(SECRET, "POST", PATH, BODY, signed(), now=NOW) == (
+        "n-1",
+        1800000000,
+    )
 
 
 def test_nonces_are_random_unless_given() -> None:
-    first, second = (media_auth.sign(SECRET, "GET", "/", b"", now=NOW) for _ in range(2))
+    first, second = (control_signing.sign(SECRET, "GET", "/", b"", now=NOW) for _ in range(2))
     assert first["X-Vestibule-Nonce"] != second["X-Vestibule-Nonce"]
 
 
@@ -64,14 +67,14 @@ def test_any_change_to_method_path_body_or_secret_breaks_the_signature(
     method: str, path: str, body: bytes, secret: str
 ) -> None:
     with pytest.raises(SignatureRefused, match="does not match"):
-        media_auth.check(secret, method, path, body, signed(), now=NOW)
+        control_signing.check(secret, method, path, body, signed(), now=NOW)
 
 
 @pytest.mark.parametrize("header", ["X-Vestibule-Timestamp", "X-Vestibule-Nonce"])
 def test_changing_the_timestamp_or_nonce_breaks_the_signature(header: str) -> None:
     headers = {**signed(), header: "1800000001"}
     with pytest.raises(SignatureRefused, match="does not match"):
-        media_auth.check(SECRET, "POST", PATH, BODY, headers, now=NOW)
+        control_signing.check(SECRET, "POST", PATH, BODY, headers, now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -80,18 +83,18 @@ def test_changing_the_timestamp_or_nonce_breaks_the_signature(header: str) -> No
 def test_a_missing_header_means_unsigned(missing: str) -> None:
     headers = {k: v for k, v in signed().items() if k != missing}
     with pytest.raises(SignatureRefused, match="not signed"):
-        media_auth.check(SECRET, "POST", PATH, BODY, headers, now=NOW)
+        control_signing.check(SECRET, "POST", PATH, BODY, headers, now=NOW)
 
 
 @pytest.mark.parametrize("skew", [-31, 31, -3600])
 def test_a_timestamp_more_than_30_seconds_away_is_refused(skew: int) -> None:
     with pytest.raises(SignatureRefused, match="validity window"):
-        media_auth.check(SECRET, "POST", PATH, BODY, signed(now=NOW + skew), now=NOW)
+        control_signing.check(SECRET, "POST", PATH, BODY, signed(now=NOW + skew), now=NOW)
 
 
 @pytest.mark.parametrize("skew", [-30, 0, 30])
 def test_a_timestamp_within_30_seconds_passes(skew: int) -> None:
-    media_auth.check(SECRET, "POST", PATH, BODY, signed(now=NOW + skew), now=NOW)
+    control_signing.check(SECRET, "POST", PATH, BODY, signed(now=NOW + skew), now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -104,7 +107,7 @@ def test_a_timestamp_within_30_seconds_passes(skew: int) -> None:
 )
 def test_malformed_headers_are_refused(header: str, value: str, problem: str) -> None:
     with pytest.raises(SignatureRefused, match=problem):
-        media_auth.check(SECRET, "POST", PATH, BODY, {**signed(), header: value}, now=NOW)
+        control_signing.check(SECRET, "POST", PATH, BODY, {**signed(), header: value}, now=NOW)
 
 
 def test_the_module_uses_the_standard_library_only() -> None:
@@ -112,7 +115,7 @@ def test_the_module_uses_the_standard_library_only() -> None:
     import sys
     from pathlib import Path
 
-    tree = ast.parse(Path(media_auth.__file__).read_text())
+    tree = ast.parse(Path(control_signing.__file__).read_text())
     imported = {
         alias.name.split(".")[0]
         for node in ast.walk(tree)

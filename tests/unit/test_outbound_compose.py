@@ -12,10 +12,9 @@ from email.message import EmailMessage
 import pytest
 import segno
 
-from chalicelib import qr
-from chalicelib.outbound import compose
-from chalicelib.outbound.email import build_mime
-from chalicelib.qr import qr_png
+from chalicelib.messaging import compose, qr
+from chalicelib.messaging.email import build_mime
+from chalicelib.messaging.qr import qr_png
 
 LINK = "https://vestibule.example/j/tok_123&x=<1>"
 MOMENT = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)

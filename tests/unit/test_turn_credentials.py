@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.errors import ConfigError
-from chalicelib.turn_credentials import IceServerIssuer, turn_credentials
+from chalicelib.media.turn import IceServerIssuer, turn_credentials
 from tests.support.fakes import FrozenClock
 
 SECRET = "dummy-turn-secret-for-tests-only-0123456789"

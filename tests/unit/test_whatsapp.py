@@ -13,7 +13,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from chalicelib.outbound.whatsapp import META_API_VERSION, WhatsAppSender, template_message
+from chalicelib.messaging.whatsapp import META_API_VERSION, WhatsAppSender, template_message
 
 NUMBER_ID = "phone-number-id-0123456789abcdef"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.errors import UnknownMessageType
-from chalicelib.models import Connection
+from chalicelib.realtime.dispatch import MessageContext, MessageRouter
+from chalicelib.realtime.protocol import InboundMessage, parse_message
+from chalicelib.store.models import Connection
 from chalicelib.wiring import build_router
-from chalicelib.ws_dispatch import MessageContext, MessageRouter
-from chalicelib.ws_protocol import InboundMessage, parse_message
 
 CONTEXT = MessageContext(connection=Connection(connection_id="c1"))
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from chalicelib.errors import InvalidField, MalformedJson, PayloadTooLarge
-from chalicelib.ws_protocol import MAX_MESSAGE_BYTES, parse_message, request_id_of
+from chalicelib.realtime.protocol import MAX_MESSAGE_BYTES, parse_message, request_id_of
 
 
 def test_a_message_has_a_type_an_optional_id_and_data() -> None:

@@ -20,14 +20,15 @@ from aiortc import (
     RTCRtpReceiver,
 )
 
-from media_worker import aiortc_hooks
+from media_worker.aiortc_hooks import pass_through
 from media_worker.codecs import VideoCodec, codec_preferences
 from media_worker.errors import IncompatibleAiortc
+from tests.media_worker.codec_spy import spy_on_codecs
 from tests.media_worker.forwarding.clients import FlatVideo, eventually, run
 
 
 def test_the_installed_aiortc_has_every_internal_the_hooks_rely_on() -> None:
-    aiortc_hooks.check_compatible()
+    pass_through.check_compatible()
 
 
 def test_a_changed_internal_is_named_in_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,21 +37,21 @@ def test_a_changed_internal_is_named_in_the_error(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(RTCRtpReceiver, "_handle_rtp_packet", handle_rtp_packet)
     with pytest.raises(IncompatibleAiortc, match="_handle_rtp_packet feeds the jitter buffer"):
-        aiortc_hooks.check_compatible()
+        pass_through.check_compatible()
 
 
 def test_the_packetizer_packs_encoded_packets_and_refuses_raw_frames() -> None:
-    packetizer = aiortc_hooks.Packetizer("video/VP8")
+    packetizer = pass_through.Packetizer("video/VP8")
     packet = av.Packet(b"\x10\x02\x00\x9d\x01\x2a" + bytes(3000))
     packet.pts, packet.time_base = 4500, Fraction(1, 90000)
     payloads, timestamp = packetizer.pack(packet)
     assert timestamp == 4500 and len(payloads) == 3
     assert b"".join(p[4:] for p in payloads) == bytes(packet)  # 4-byte VP8 descriptors
-    h264 = aiortc_hooks.Packetizer("video/H264")
+    h264 = pass_through.Packetizer("video/H264")
     annex_b = av.Packet(b"\x00\x00\x00\x01\x67\x42" + b"\x00\x00\x00\x01\x65" + bytes(10))
     annex_b.pts, annex_b.time_base = 0, Fraction(1, 90000)
     assert len(h264.pack(annex_b)[0]) == 1  # SPS and IDR aggregated in one STAP-A
-    with pytest.raises(aiortc_hooks.TranscodingForbidden):
+    with pytest.raises(pass_through.TranscodingForbidden):
         packetizer.encode(av.VideoFrame(width=16, height=16))
 
 
@@ -71,17 +72,17 @@ async def _pass_through_scenario() -> None:
     estimates: list[int] = []
     config = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
     publisher, relay = RTCPeerConnection(config), RTCPeerConnection(config)
-    with aiortc_hooks.spy_on_codecs() as spy:
+    with spy_on_codecs() as spy:
         sender = publisher.addTrack(FlatVideo(90))
-        aiortc_hooks.intercept_feedback(
+        pass_through.intercept_feedback(
             sender,
             on_keyframe_request=lambda: keyframe_requests.append(None),
             on_remb=estimates.append,
         )
         transceiver = relay.addTransceiver("video", direction="recvonly")
         transceiver.setCodecPreferences(codec_preferences("video", VideoCodec.VP8))
-        inbound = aiortc_hooks.install_pass_through(transceiver.receiver, "video/VP8")
-        upstream = aiortc_hooks.UpstreamFeedback(inbound)
+        inbound = pass_through.install_pass_through(transceiver.receiver, "video/VP8")
+        upstream = pass_through.UpstreamFeedback(inbound)
         assert not upstream.request_keyframe()  # the publisher's SSRC is not known yet
 
         await publisher.setLocalDescription(await publisher.createOffer())

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from media_worker import aiortc_hooks
 from media_worker.errors import UnknownEchoSession
 from media_worker.rooms import RoomManager
+from tests.media_worker.codec_spy import spy_on_codecs
 from tests.media_worker.forwarding.clients import Client, eventually, run
 
 pytestmark = pytest.mark.slow
@@ -18,7 +18,7 @@ def test_echo_loops_the_media_back_undecoded_and_reports_plausible_statistics() 
     async def scenario() -> None:
         manager = RoomManager(ice_servers=[])
         client = Client(77, slots=0)
-        with aiortc_hooks.spy_on_codecs() as spy:
+        with spy_on_codecs() as spy:
             session_id, answer = await manager.start_echo(await client.offer())
             await client.accept(answer)
             assert manager.load() == 1

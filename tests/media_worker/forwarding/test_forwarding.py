@@ -9,8 +9,8 @@ from typing import Any
 import av
 from aiortc import MediaStreamError, MediaStreamTrack
 
-from media_worker.forwarding import Publication, RateMeter, SubscriberTrack
-from media_worker.keyframes import KeyframeRequests
+from media_worker.forwarding.keyframes import KeyframeRequests
+from media_worker.forwarding.tracks import Publication, RateMeter, SubscriberTrack
 from media_worker.rooms import seat_in_slot, slot_showing
 from tests.media_worker.forwarding.clients import run
 

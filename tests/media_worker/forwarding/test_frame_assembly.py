@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from media_worker.assembly import (
+from media_worker.forwarding.assembly import (
     AudioPassThrough,
     Frame,
     TimestampUnwrapper,
     VideoFrameAssembler,
 )
-from media_worker.bitstream import is_vp8_keyframe
+from media_worker.forwarding.bitstream import is_vp8_keyframe
 
 KEY = b"\x10\x02\x00\x9d\x01\x2akey"
 DELTA = b"\x01\x02\x00delta"

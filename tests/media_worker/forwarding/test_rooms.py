@@ -11,10 +11,11 @@ import time
 
 import pytest
 
-from media_worker import aiortc_hooks
+from media_worker.aiortc_hooks import pass_through
 from media_worker.codecs import VideoCodec
 from media_worker.errors import RoomFull
 from media_worker.rooms import RoomManager, slot_showing
+from tests.media_worker.codec_spy import spy_on_codecs
 from tests.media_worker.forwarding.clients import Client, eventually, run
 
 pytestmark = pytest.mark.slow
@@ -64,7 +65,7 @@ async def close_all(manager: RoomManager, clients: list[Client]) -> None:
 def test_four_participants_receive_each_other_while_the_worker_never_decodes() -> None:
     async def scenario() -> None:
         manager = RoomManager(ice_servers=[])
-        with aiortc_hooks.spy_on_codecs() as spy:
+        with spy_on_codecs() as spy:
             clients = {pid: await join(manager, pid) for pid in LUMAS}
             await everyone_sees_everyone(manager, clients)
             assert len(manager.peers()) == 4
@@ -173,7 +174,7 @@ def test_subscriber_bandwidth_estimates_reach_the_worker_and_the_publisher_gets_
         ana = Client(LUMAS["ana"], slots=1)
         for transceiver in ana.pc.getTransceivers():
             if transceiver.kind == "video" and transceiver.direction == "sendrecv":
-                aiortc_hooks.intercept_feedback(
+                pass_through.intercept_feedback(
                     transceiver.sender, on_keyframe_request=lambda: None, on_remb=estimates.append
                 )
         await ana.accept(await manager.join("room-1", "ana", await ana.offer()))
@@ -191,7 +192,7 @@ def test_subscriber_bandwidth_estimates_reach_the_worker_and_the_publisher_gets_
 def test_an_h264_room_forwards_constrained_baseline_video() -> None:
     async def scenario() -> None:
         manager = RoomManager(ice_servers=[], video_codec=VideoCodec.H264)
-        with aiortc_hooks.spy_on_codecs() as spy:
+        with spy_on_codecs() as spy:
             clients = {pid: await join(manager, pid, room="h264") for pid in ("ana", "ben")}
             await everyone_sees_everyone(manager, clients, room="h264")
             for peer in manager.peers():

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import av
 
-from media_worker.timeline import OutgoingTimeline
+from media_worker.forwarding.timeline import OutgoingTimeline
 
 VIDEO = Fraction(1, 90_000)
 

@@ -1,0 +1,1 @@
+"""Clinics: their profile and settings as the rest of the app reads them."""

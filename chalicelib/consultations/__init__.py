@@ -1,0 +1,3 @@
+"""Consultations: scheduling, reads and day lists, transactions, change and cancellation notices,
+input checks.
+"""

@@ -1,0 +1,3 @@
+"""Languages: one JSON catalogue per language in `locales/`, and the lookups and formatting over
+them.
+"""

@@ -1,0 +1,154 @@
+"""Media signaling over the websocket: the browser's side of a call and of the echo test.
+
+The handlers check that the connection belongs to a consultation (the room is the
+consultation; the participant is whoever holds the connection), find the consultation's
+media worker (`MediaWorkerRegistry.assign`), and relay to the worker's signed control API.
+When the worker does not answer a join or an echo start, they ask for another one and try
+once more: a browser that lost its worker simply sends `media.join` again and lands on the
+new one. The other messages only reach the consultation's current worker and never move
+the consultation: leaving, or a late ICE candidate, must not reassign a room.
+
+    media.config      → media.config {participant_id, ice_servers}
+    media.join {sdp}  → media.answer {sdp, roster}; the others get media.roster
+    media.ice {candidate}
+    media.leave       → media.left; the others get media.roster
+    media.echo.start {sdp} → media.echo {session_id, sdp}
+    media.echo.stats {session_id} → media.echo.stats {stats}
+    media.echo.stop {session_id}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from chalicelib.errors import Forbidden, InvalidField, MediaUnavailable, NotFound
+from chalicelib.media.client import MediaClient
+from chalicelib.media.turn import IceServerIssuer
+from chalicelib.media.workers import MediaWorkerRegistry, WorkerEndpoint
+from chalicelib.realtime.dispatch import MessageContext, MessageRouter, Reply
+from chalicelib.realtime.protocol import InboundMessage
+from chalicelib.realtime.push import Pusher
+
+MAX_SDP_CHARS = 30_000
+MAX_CANDIDATE_CHARS = 1_000
+
+T = TypeVar("T")
+
+
+class MediaSignaling:
+    def __init__(
+        self,
+        *,
+        workers: MediaWorkerRegistry,
+        client: MediaClient,
+        ice_servers: IceServerIssuer,
+        pusher: Pusher,
+    ) -> None:
+        self._workers = workers
+        self._client = client
+        self._ice_servers = ice_servers
+        self._pusher = pusher
+
+    def register(self, router: MessageRouter) -> None:
+        router.handles("media.config")(self.config)
+        router.handles("media.join")(self.join)
+        router.handles("media.ice")(self.ice)
+        router.handles("media.leave")(self.leave)
+        router.handles("media.echo.start")(self.echo_start)
+        router.handles("media.echo.stats")(self.echo_stats)
+        router.handles("media.echo.stop")(self.echo_stop)
+
+    def config(self, context: MessageContext, message: InboundMessage) -> Reply:
+        room_id = _room_of(context)
+        participant_id = context.connection.principal_id
+        return message.reply(
+            "media.config",
+            room_id=room_id,
+            participant_id=participant_id,
+            ice_servers=self._ice_servers.ice_servers(participant_id),
+        )
+
+    def join(self, context: MessageContext, message: InboundMessage) -> Reply:
+        room_id = _room_of(context)
+        sdp = _text(message.data, "sdp", MAX_SDP_CHARS)
+        participant_id = context.connection.principal_id
+        answer = self._with_worker(
+            room_id, lambda worker: self._client.offer(worker, room_id, participant_id, sdp)
+        )
+        self._tell_others(context, answer["roster"])
+        return message.reply("media.answer", sdp=answer["sdp"], roster=answer["roster"])
+
+    def ice(self, context: MessageContext, message: InboundMessage) -> Reply:
+        room_id = _room_of(context)
+        candidate = message.data.get("candidate")
+        if not isinstance(candidate, dict) or not isinstance(candidate.get("candidate"), str):
+            raise InvalidField("candidate", "'candidate' must be an RTCIceCandidateInit object")
+        if len(candidate["candidate"]) > MAX_CANDIDATE_CHARS:
+            raise InvalidField("candidate", "the ICE candidate is too long")
+        participant_id = context.connection.principal_id
+        worker = self._current_worker(room_id)
+        self._client.add_ice_candidate(worker, room_id, participant_id, candidate)
+        return message.reply("media.ice.added")
+
+    def leave(self, context: MessageContext, message: InboundMessage) -> Reply:
+        room_id = _room_of(context)
+        participant_id = context.connection.principal_id
+        worker = self._workers.current(room_id)
+        if worker is not None:  # with no live worker, there is no call left to leave
+            self._client.leave(worker, room_id, participant_id)
+            self._tell_others(context, self._client.roster(worker, room_id))
+        return message.reply("media.left")
+
+    def echo_start(self, context: MessageContext, message: InboundMessage) -> Reply:
+        room_id = _room_of(context)
+        sdp = _text(message.data, "sdp", MAX_SDP_CHARS)
+        session = self._with_worker(room_id, lambda worker: self._client.start_echo(worker, sdp))
+        return message.reply("media.echo", session_id=session["session_id"], sdp=session["sdp"])
+
+    def echo_stats(self, context: MessageContext, message: InboundMessage) -> Reply:
+        worker = self._current_worker(_room_of(context))
+        session_id = _text(message.data, "session_id", 100)
+        return message.reply("media.echo.stats", stats=self._client.echo_stats(worker, session_id))
+
+    def echo_stop(self, context: MessageContext, message: InboundMessage) -> Reply:
+        worker = self._current_worker(_room_of(context))
+        self._client.stop_echo(worker, _text(message.data, "session_id", 100))
+        return message.reply("media.echo.stopped")
+
+    def _with_worker(self, room_id: str, call: Callable[[WorkerEndpoint], T]) -> T:
+        """Call the room's worker; if it does not answer, move the room and try once more."""
+        worker = self._workers.assign(room_id)
+        try:
+            return call(worker)
+        except MediaUnavailable:
+            return call(self._workers.assign(room_id, instead_of=worker.worker_id))
+
+    def _current_worker(self, room_id: str) -> WorkerEndpoint:
+        worker = self._workers.current(room_id)
+        if worker is None:
+            raise NotFound("this consultation has no call on a media worker; join it first")
+        return worker
+
+    def _tell_others(self, context: MessageContext, roster: list[dict[str, Any]]) -> None:
+        self._pusher.push_to_consultation(
+            _room_of(context),
+            {"type": "media.roster", "roster": roster},
+            excluding=context.connection.connection_id,
+        )
+
+
+def _room_of(context: MessageContext) -> str:
+    consultation_id = context.connection.consultation_id
+    if consultation_id is None:
+        raise Forbidden("open a consultation before joining its call")
+    return consultation_id
+
+
+def _text(data: dict[str, Any], field: str, max_chars: int) -> str:
+    value = data.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidField(field, f"'{field}' must be a non-empty string")
+    if len(value) > max_chars:
+        raise InvalidField(field, f"'{field}' is longer than {max_chars} characters")
+    return value

@@ -1,0 +1,50 @@
+"""The registry of live websocket connections, kept in DynamoDB.
+
+`$connect` records who holds a connection, `$disconnect` forgets it, and a push that finds
+the connection gone (API Gateway's GoneException) forgets it too, since `$disconnect` is
+not guaranteed to run. Records also expire by TTL after API Gateway's 2-hour maximum.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.auth.principals import Principal
+from chalicelib.clock import Clock
+from chalicelib.store.models import Connection
+
+#: API Gateway closes every websocket connection after two hours.
+MAX_CONNECTION_LIFETIME = timedelta(hours=2)
+
+
+class ConnectionRegistry:
+    def __init__(self, *, clock: Clock) -> None:
+        self._clock = clock
+
+    def record(self, connection_id: str, principal: Principal) -> Connection:
+        now = self._clock.now()
+        connection = Connection(
+            connection_id=connection_id,
+            principal_kind=principal.kind,
+            principal_id=principal.id,
+            clinic_id=principal.clinic_id,
+            consultation_id=principal.consultation_id,
+            staff_clinic_id=principal.clinic_id if principal.kind == "clinician" else None,
+            connected_at=now,
+            expires_at=now + MAX_CONNECTION_LIFETIME + timedelta(minutes=5),
+        )
+        connection.save()
+        return connection
+
+    def find(self, connection_id: str) -> Connection | None:
+        try:
+            return Connection.get(connection_id)
+        except Connection.DoesNotExist:
+            return None
+
+    def forget(self, connection_id: str) -> None:
+        """Remove the record; forgetting an unknown connection is not an error."""
+        Connection(connection_id=connection_id).delete()
+
+    def of_consultation(self, consultation_id: str) -> list[Connection]:
+        return list(Connection.by_consultation.query(consultation_id))

@@ -1,0 +1,43 @@
+"""Pushes JSON messages to websocket connections through API Gateway's Management API.
+
+The one place that calls `websocket_api.send`: a connection that turns out to be gone is
+removed from the registry, so later fan-outs do not try it again.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+from chalice import WebsocketDisconnectedError
+
+from chalicelib.realtime.connections import ConnectionRegistry
+
+
+class WebsocketSender(Protocol):
+    def send(self, connection_id: str, message: str) -> None: ...
+
+
+class Pusher:
+    def __init__(self, *, websocket_api: WebsocketSender, registry: ConnectionRegistry) -> None:
+        self._websocket_api = websocket_api
+        self._registry = registry
+
+    def push(self, connection_id: str, message: dict[str, Any]) -> bool:
+        """Send one message; False (and the record forgotten) if the connection is gone."""
+        try:
+            self._websocket_api.send(connection_id, json.dumps(message, separators=(",", ":")))
+        except WebsocketDisconnectedError:
+            self._registry.forget(connection_id)
+            return False
+        return True
+
+    def push_to_consultation(
+        self, consultation_id: str, message: dict[str, Any], *, excluding: str | None = None
+    ) -> int:
+        """Send to every live connection of a consultation (but `excluding`); count arrivals."""
+        return sum(
+            self.push(connection.connection_id, message)
+            for connection in self._registry.of_consultation(consultation_id)
+            if connection.connection_id != excluding
+        )

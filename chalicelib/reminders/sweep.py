@@ -1,0 +1,100 @@
+"""The reminder a participant gets shortly before their consultation, sent once by the sweeper.
+
+Creating or rescheduling a consultation gives each participant with a reminder channel
+(`reminder_timing.reminder_channel`) `due_at` = start - the clinic's `reminder_lead_minutes`,
+in the sparse `by_due_work` index; cancelling removes it. `Reminders.run` finds what is due
+(`queries.due_work`, never a Scan), sends each reminder with a fresh personal
+link, and clears `due_at` under the condition that it still holds the value read, so a
+concurrent reschedule keeps its new time. The attempt number is the due time in minutes
+since the epoch: a re-run or a retried Lambda finds its ledger claim taken and sends
+nothing, while a consultation moved to a later time reminds again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.clock import Clock
+from chalicelib.consultations import queries
+from chalicelib.consultations.reminder_timing import reminder_channel
+from chalicelib.consultations.schedule import SCHEDULED
+from chalicelib.messaging.courier import Courier
+from chalicelib.messaging.ledger import FAILED
+from chalicelib.observability import logger
+from chalicelib.participants.link_delivery import LinkIssuer
+from chalicelib.store.models import Clinic, Consultation, ConsultationItem, Participant
+
+PARTICIPANT_PREFIX = "PARTICIPANT#"
+
+
+@dataclass(frozen=True)
+class Swept:
+    handled: int
+    failed: int
+
+
+class Reminders:
+    def __init__(self, *, clock: Clock, courier: Courier, links: LinkIssuer) -> None:
+        self._clock = clock
+        self._courier = courier
+        self._links = links
+
+    def run(self) -> Swept:
+        """Send every due reminder; one participant's failure never stops the others."""
+        now = self._clock.now()
+        handled = failed = 0
+        for pk, sk in queries.due_work(now):
+            if not sk.startswith(PARTICIPANT_PREFIX):
+                continue  # other scheduled work (late notices) is not ours
+            try:
+                sent = self._remind(pk.partition("#")[2], sk, now)
+            except Exception:  # noqa: BLE001 (one failure must not stop the others)
+                logger.exception("reminder failed", extra={"pk": pk, "sk": sk})
+                sent = False
+            handled += sent
+            failed += not sent
+        return Swept(handled=handled, failed=failed)
+
+    def _remind(self, consultation_id: str, sk: str, now: datetime) -> bool:
+        """Handle one participant's due reminder; False when the provider refused it."""
+        room = queries.load_waiting_room(consultation_id)
+        participant = next((p for p in room.participants if p.sk == sk), None)
+        if participant is None or participant.due_at is None or participant.due_at > now:
+            return True  # handled meanwhile, or moved later: nothing due
+        due_at, consultation = participant.due_at, room.consultation
+        clinic = Clinic.get(consultation.clinic_id)
+        channel = reminder_channel(participant, clinic)
+        ok = True
+        if consultation.status == SCHEDULED and not _ended(consultation, now) and channel:
+            outcome = self._courier.send_reminder(
+                consultation,
+                participant,
+                self._links.issue_link(consultation, participant, clinic=clinic),
+                channel,
+                clinic=clinic,
+                minutes=int(clinic.settings.reminder_lead_minutes),
+                attempt=int(due_at.timestamp()) // 60,
+            )
+            ok = outcome.status != FAILED
+        _clear(participant, due_at)
+        return ok
+
+
+def _ended(consultation: Consultation, now: datetime) -> bool:
+    starts_at = consultation.starts_at or now
+    return now >= starts_at + timedelta(minutes=int(consultation.duration_minutes))
+
+
+def _clear(participant: Participant, due_at: datetime) -> None:
+    """Take the reminder out of the index, unless a reschedule has moved it meanwhile."""
+    try:
+        participant.update(
+            actions=[ConsultationItem.due_at.remove(), ConsultationItem.due_day.remove()],
+            condition=ConsultationItem.due_at == due_at,
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise

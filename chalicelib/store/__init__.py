@@ -1,0 +1,1 @@
+"""The PynamoDB models and table definitions: the only description of the tables."""

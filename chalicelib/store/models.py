@@ -1,0 +1,431 @@
+"""PynamoDB models: the one description of Vestibule's DynamoDB tables.
+
+The local stack, the tests and the infrastructure all derive the tables from these classes
+(`chalicelib.store.tables`). The access patterns they serve are written down in
+`docs/data-model.md`; in short:
+
+* consultations: one partition per consultation holds the consultation, its clinician
+  assignments, participants and chat, so the waiting room loads in one Query. Two GSIs
+  give a clinic's day and a clinician's day; a sparse GSI finds due reminders and
+  notifications without a Scan.
+* connections: a websocket connection by id is one GetItem; GSIs list a consultation's and
+  a clinic's live connections for fan-out.
+* link_tokens, clinics, clinicians, consents, audit_events, media_workers, rate_limits: one
+  job each.
+
+Every item that holds personal data carries `expires_at`, the table's TTL attribute.
+Table names here are base names; `chalicelib.store.tables.bind_models` prefixes them per stage.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+#: Patient plus up to three guests (family member, interpreter, second professional).
+MAX_PARTICIPANTS = 4
+#: Chat messages the waiting room shows when it first loads.
+RECENT_CHAT_MESSAGES = 50
+
+
+class _Meta:
+    billing_mode = "PAY_PER_REQUEST"
+
+
+def day_key(owner_id: str, day: date) -> str:
+    """Partition key of a clinic's or clinician's day: `<id>#<YYYY-MM-DD>` (local date)."""
+    return f"{owner_id}#{day.isoformat()}"
+
+
+def due_day_key(moment: datetime) -> str:
+    """Partition key of the due-work index: the UTC date of the moment work falls due."""
+    return moment.date().isoformat()
+
+
+# --- clinics and clinicians -------------------------------------------------------------
+
+
+class ClinicSettings(MapAttribute[str, Any]):
+    """A clinic's own choices; every field has the product's default."""
+
+    join_opens_minutes_before = NumberAttribute(default=10)
+    reminder_lead_minutes = NumberAttribute(default=10)
+    late_notice_interval_minutes = NumberAttribute(default=2)
+    link_grace_minutes = NumberAttribute(default=60)
+    #: AWS End User Messaging Social phone number id; WhatsApp is offered only when set.
+    whatsapp_phone_number_id = UnicodeAttribute(null=True)
+
+
+class Clinic(Model):
+    class Meta(_Meta):
+        table_name = "clinics"
+
+    clinic_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    time_zone = UnicodeAttribute()
+    default_language = UnicodeAttribute(default="en")
+    settings = ClinicSettings(default=ClinicSettings)
+    created_at = UTCDateTimeAttribute()
+
+
+class ClinicianByEmail(GlobalSecondaryIndex["Clinician"]):
+    """Magic-link sign-in finds a clinician by normalised email."""
+
+    class Meta:
+        index_name = "by_email"
+        projection = AllProjection()
+
+    email = UnicodeAttribute(hash_key=True)
+
+
+class CliniciansOfClinic(GlobalSecondaryIndex["Clinician"]):
+    class Meta:
+        index_name = "by_clinic"
+        projection = AllProjection()
+
+    clinic_id = UnicodeAttribute(hash_key=True)
+    display_name = UnicodeAttribute(range_key=True)
+
+
+class Clinician(Model):
+    class Meta(_Meta):
+        table_name = "clinicians"
+
+    clinician_id = UnicodeAttribute(hash_key=True)
+    clinic_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    display_name = UnicodeAttribute()
+    language = UnicodeAttribute(default="en")
+    active = BooleanAttribute(default=True)
+    created_at = UTCDateTimeAttribute()
+    #: Set when the account is deactivated: the personal data then leaves after retention.
+    expires_at = TTLAttribute(null=True)
+
+    by_email = ClinicianByEmail()
+    by_clinic = CliniciansOfClinic()
+
+
+# --- one partition per consultation -----------------------------------------------------
+
+
+class ClinicDayIndex(GlobalSecondaryIndex["ConsultationItem"]):
+    """A clinic's consultations on one local day, in start order (the dashboard)."""
+
+    class Meta:
+        index_name = "by_clinic_day"
+        projection = AllProjection()
+
+    clinic_day = UnicodeAttribute(hash_key=True)
+    starts_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ClinicianDayIndex(GlobalSecondaryIndex["ConsultationItem"]):
+    """A clinician's assignments on one local day, in start order."""
+
+    class Meta:
+        index_name = "by_clinician_day"
+        projection = AllProjection()
+
+    clinician_day = UnicodeAttribute(hash_key=True)
+    starts_at = UTCDateTimeAttribute(range_key=True)
+
+
+class DueWorkIndex(GlobalSecondaryIndex["ConsultationItem"]):
+    """Sparse: only items with scheduled work (a reminder, a late notice) appear here.
+
+    The sweeper queries today's and yesterday's `due_day` for `due_at <= now`; handling
+    the work removes or moves the two attributes, so the index holds only pending work.
+    """
+
+    class Meta:
+        index_name = "by_due_work"
+        projection = IncludeProjection(["kind"])
+
+    due_day = UnicodeAttribute(hash_key=True)
+    due_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ConsultationItem(Model):
+    """Base of every item in a consultation's partition; `kind` tells which one it is."""
+
+    class Meta(_Meta):
+        table_name = "consultations"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    expires_at = TTLAttribute(null=True)
+
+    clinic_day = UnicodeAttribute(null=True)
+    clinician_day = UnicodeAttribute(null=True)
+    starts_at = UTCDateTimeAttribute(null=True)
+    due_day = UnicodeAttribute(null=True)
+    due_at = UTCDateTimeAttribute(null=True)
+
+    by_clinic_day = ClinicDayIndex()
+    by_clinician_day = ClinicianDayIndex()
+    by_due_work = DueWorkIndex()
+
+    @staticmethod
+    def partition(consultation_id: str) -> str:
+        return f"CONSULTATION#{consultation_id}"
+
+
+# Sort keys are chosen so that a descending Query of the partition returns participants,
+# then the consultation, then chat from newest to oldest, then assignments:
+# "PARTICIPANT#" > "CONSULTATION" > "CHAT#" > "ASSIGNED#".
+CONSULTATION_SK = "CONSULTATION"
+PARTICIPANT_SK_PREFIX = "PARTICIPANT#"
+CHAT_SK_PREFIX = "CHAT#"
+ASSIGNED_SK_PREFIX = "ASSIGNED#"
+
+
+class Consultation(ConsultationItem, discriminator="consultation"):
+    consultation_id = UnicodeAttribute()
+    clinic_id = UnicodeAttribute()
+    time_zone = UnicodeAttribute()
+    duration_minutes = NumberAttribute()
+    language = UnicodeAttribute()
+    status = UnicodeAttribute(default="scheduled")
+    access_code_required = BooleanAttribute(default=False)
+    clinician_ids = ListAttribute[str](default=list)
+    #: A copy of the patient's name for the clinic's day list (kept in step on renames).
+    patient_display_name = UnicodeAttribute(null=True)
+    media_worker_id = UnicodeAttribute(null=True)
+    #: Guests added by `chalicelib.consultations.roster`, counted atomically against
+    #: `MAX_PARTICIPANTS`.
+    guest_count = NumberAttribute(default=0)
+    #: Schedule revision: +1 with each move of `starts_at`, at `moved_at`; the attempt
+    #: number of that move's change notices (`chalicelib.consultations.change_notices`).
+    revision = NumberAttribute(default=0)
+    moved_at = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class ClinicianAssignment(ConsultationItem, discriminator="assignment"):
+    """A clinician on a consultation; its copy of the schedule feeds the clinician's day."""
+
+    @staticmethod
+    def sort_key(clinician_id: str) -> str:
+        return f"{ASSIGNED_SK_PREFIX}{clinician_id}"
+
+    consultation_id = UnicodeAttribute()
+    clinic_id = UnicodeAttribute()
+    clinician_id = UnicodeAttribute()
+    duration_minutes = NumberAttribute()
+    status = UnicodeAttribute()
+    patient_display_name = UnicodeAttribute(null=True)
+
+
+class Delivery(MapAttribute[str, Any]):
+    """The outcome of sending one message on one channel (`chalicelib.messaging.ledger`).
+
+    `Participant.deliveries` maps `<channel>:<purpose>` to one of these, written raw.
+    """
+
+    status = UnicodeAttribute()  # "sending" | "sent" | "failed"
+    reason = UnicodeAttribute(null=True)
+    at = UTCDateTimeAttribute()
+    attempt = NumberAttribute(default=1)
+    message_id = UnicodeAttribute(null=True)
+
+
+class Participant(ConsultationItem, discriminator="participant"):
+    @staticmethod
+    def sort_key(participant_id: str) -> str:
+        return f"{PARTICIPANT_SK_PREFIX}{participant_id}"
+
+    consultation_id = UnicodeAttribute()
+    participant_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    display_name = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    language = UnicodeAttribute()
+    channels = ListAttribute[str](default=list)
+    presence = UnicodeAttribute(default="invited")
+    deliveries = MapAttribute[str, Any](default=dict)
+
+
+class ChatAttachment(MapAttribute[str, Any]):
+    object_key = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size_bytes = NumberAttribute()
+    status = UnicodeAttribute(default="pending_check")
+
+
+class ChatMessage(ConsultationItem, discriminator="chat"):
+    @staticmethod
+    def sort_key(sent_at: datetime, message_id: str) -> str:
+        """Chat sorts by time: a fixed-width UTC timestamp, then the id to break ties."""
+        return f"{CHAT_SK_PREFIX}{sent_at.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{message_id}"
+
+    consultation_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+    author_kind = UnicodeAttribute()
+    author_id = UnicodeAttribute()
+    text = UnicodeAttribute(null=True)
+    attachment = ChatAttachment(null=True)
+    sent_at = UTCDateTimeAttribute()
+
+
+# --- tokens, connections, records, workers ----------------------------------------------
+
+
+class LinkToken(Model):
+    """A secret handed to a person (link, magic link, websocket ticket); only its hash."""
+
+    class Meta(_Meta):
+        table_name = "link_tokens"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    purpose = UnicodeAttribute()
+    clinic_id = UnicodeAttribute()
+    consultation_id = UnicodeAttribute(null=True)
+    participant_id = UnicodeAttribute(null=True)
+    clinician_id = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    not_after = UTCDateTimeAttribute()
+    failed_attempts = NumberAttribute(default=0)
+    locked_until = UTCDateTimeAttribute(null=True)
+    #: Participant links only: HMAC of the optional access code, keyed by the link token.
+    access_code_hash = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
+class ConnectionsOfConsultation(GlobalSecondaryIndex["Connection"]):
+    class Meta:
+        index_name = "by_consultation"
+        projection = AllProjection()
+
+    consultation_id = UnicodeAttribute(hash_key=True)
+
+
+class ConnectionsOfClinicStaff(GlobalSecondaryIndex["Connection"]):
+    """Sparse: clinicians' connections, for the clinic dashboard's live updates."""
+
+    class Meta:
+        index_name = "by_clinic_staff"
+        projection = AllProjection()
+
+    staff_clinic_id = UnicodeAttribute(hash_key=True)
+
+
+class Connection(Model):
+    """A live API Gateway websocket connection and who holds it."""
+
+    class Meta(_Meta):
+        table_name = "connections"
+
+    connection_id = UnicodeAttribute(hash_key=True)
+    principal_kind = UnicodeAttribute()
+    principal_id = UnicodeAttribute()
+    clinic_id = UnicodeAttribute()
+    consultation_id = UnicodeAttribute(null=True)
+    staff_clinic_id = UnicodeAttribute(null=True)
+    connected_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+    by_consultation = ConnectionsOfConsultation()
+    by_clinic_staff = ConnectionsOfClinicStaff()
+
+
+class ConsentRecord(Model):
+    """A participant accepted the clinic's terms: which version, in which language, when."""
+
+    class Meta(_Meta):
+        table_name = "consents"
+
+    consultation_id = UnicodeAttribute(hash_key=True)
+    record_key = UnicodeAttribute(range_key=True)  # "<participant_id>#<accepted_at>"
+    participant_id = UnicodeAttribute()
+    terms_version = UnicodeAttribute()
+    language = UnicodeAttribute()
+    accepted_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class AuditEvent(Model):
+    """Who did what, per clinic and in time order; details never hold personal data."""
+
+    class Meta(_Meta):
+        table_name = "audit_events"
+
+    clinic_id = UnicodeAttribute(hash_key=True)
+    event_key = UnicodeAttribute(range_key=True)  # "<occurred_at>#<event_id>"
+    action = UnicodeAttribute()
+    actor_kind = UnicodeAttribute()
+    actor_id = UnicodeAttribute()
+    consultation_id = UnicodeAttribute(null=True)
+    details = MapAttribute[str, Any](default=dict)
+    occurred_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class WorkersOfPool(GlobalSecondaryIndex["MediaWorker"]):
+    class Meta:
+        index_name = "by_pool"
+        projection = AllProjection()
+
+    pool = UnicodeAttribute(hash_key=True)
+
+
+class MediaWorker(Model):
+    """A media worker task's registration; a stale heartbeat means it is gone."""
+
+    class Meta(_Meta):
+        table_name = "media_workers"
+
+    worker_id = UnicodeAttribute(hash_key=True)
+    pool = UnicodeAttribute(default="default")
+    control_url = UnicodeAttribute()
+    public_address = UnicodeAttribute()
+    capacity = NumberAttribute()
+    load = NumberAttribute(default=0)
+    status = UnicodeAttribute(default="active")
+    heartbeat_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+    by_pool = WorkersOfPool()
+
+
+class RateLimitWindow(Model):
+    """A fixed-window counter: how often one key (a hashed email, an IP) acted in a window.
+
+    The key is `<scope>#<hashed subject>#<window start>`; the item expires with its window.
+    """
+
+    class Meta(_Meta):
+        table_name = "rate_limits"
+
+    window_key = UnicodeAttribute(hash_key=True)
+    hits = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
+#: Every table's model, in creation order. Polymorphic subclasses share their base's table.
+TABLE_MODELS: tuple[type[Model], ...] = (
+    Clinic,
+    Clinician,
+    ConsultationItem,
+    LinkToken,
+    Connection,
+    ConsentRecord,
+    AuditEvent,
+    MediaWorker,
+    RateLimitWindow,
+)
