@@ -1,5 +1,5 @@
 // How the clinic pages show dates, times, durations, languages, channels and roles.
-import { zonedParts } from "/clinic/time.js";
+import { zonedParts } from "/shared/time.js";
 
 export const LANGUAGE_NAMES = { en: "English", fr: "French", de: "German", fi: "Finnish" };
 export const CHANNEL_NAMES = { sms: "SMS", email: "email", whatsapp: "WhatsApp" };
