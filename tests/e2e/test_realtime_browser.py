@@ -33,7 +33,7 @@ OPEN_CHANNEL = """async (options) => {
   const { RealtimeChannel } = await import('/shared/realtime.js');
   const { openSession } = await import('/clinic/session.js');
   const session = await openSession();
-  const log = { tickets: 0, events: [], sockets: [] };
+  const log = { tickets: 0, events: [], sockets: [], deaf: false };
   const Native = window.WebSocket;
   window.WebSocket = class RecordedWebSocket extends Native {
     constructor(...args) {
@@ -47,6 +47,11 @@ OPEN_CHANNEL = """async (options) => {
     send(data) {
       this.record.sent.push(JSON.parse(data));
       super.send(data);
+    }
+    addEventListener(type, listener, ...rest) {
+      // `log.deaf`: the page hears nothing more, as over a connection that died silently.
+      const heard = type === 'message' ? (event) => log.deaf || listener(event) : listener;
+      super.addEventListener(type, heard, ...rest);
     }
   };
   const channel = new RealtimeChannel({
@@ -118,6 +123,16 @@ def new_connection(before: set[str]) -> str:
     raise AssertionError("no new connection was recorded")
 
 
+def forgotten(connection_id: str) -> bool:
+    """Whether the connection's record goes away (its `$disconnect` ran) within the timeout."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while connection_id in clinician_connections():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def open_channel(page: Page, stack: RunningStack, **options: Any) -> None:
     page.evaluate(OPEN_CHANNEL, {"url": stack.options.websocket_url, **options})
 
@@ -162,7 +177,7 @@ def test_a_connection_cut_by_the_server_comes_back_with_a_new_ticket_and_sends_t
     assert reply == {"type": "pong", "id": gap_id}
     assert log["tickets"] == 2
     assert log["events"] == ["connected", "reconnecting", "connected"]
-    assert first not in clinician_connections() and second != first
+    assert second != first and forgotten(first)
     cut, renewed = log["sockets"]
     assert frames_with_id(cut["sent"], gap_id) == []
     assert frames_with_id(renewed["sent"], gap_id) == [{"type": "ping", "id": gap_id}]
@@ -200,6 +215,23 @@ def test_the_channel_pings_on_its_heartbeat_and_each_ping_is_answered(
     assert len(pings) >= 3
     answered = {frame["id"] for frame in socket["received"] if frame["type"] == "pong"}
     assert {ping["id"] for ping in pings[:3]} <= answered
+
+
+def test_a_ping_left_unanswered_starts_a_new_connection(
+    page: Page, stack: RunningStack, stack_app: Chalice
+) -> None:
+    before = clinician_connections()
+    timing = {"heartbeatMs": 300, "requestTimeoutMs": 500, "initialBackoffMs": 200}
+    open_channel(page, stack, timing=timing)
+    first = new_connection(before)
+
+    page.evaluate("() => { window.realtimeTest.log.deaf = true; }")
+    page.wait_for_function("() => window.realtimeTest.log.tickets === 2", timeout=TIMEOUT_MS)
+    page.evaluate("() => { window.realtimeTest.log.deaf = false; }")
+    wait_for_state(page, "connected")
+
+    assert record(page)["events"][:3] == ["connected", "reconnecting", "connected"]
+    assert forgotten(first)  # the silent connection was closed, not left open
 
 
 def test_closing_the_channel_stops_it_for_good(page: Page, stack: RunningStack) -> None:
