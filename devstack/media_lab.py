@@ -1,9 +1,10 @@
 """The media lab: try a call through the local stack's media worker from two browser tabs.
 
 `/dev/media` is a developer page that joins the call of a demo consultation with the web
-UI's own modules (`web/js/realtime.js`, `web/js/media/call_session.js`). It asks
-`POST /dev/media/ticket` for a websocket ticket of a new test participant; that route
-exists only in the local stack and creates the demo consultation when it is missing.
+UI's own modules (`web/shared/realtime.js`, `web/shared/media/call-session.js`). It asks
+`POST /dev/media/ticket` for a websocket ticket of a new test participant (or, when the
+page reconnects, of the participant it names); that route exists only in the local stack
+and creates the demo consultation when it is missing.
 The browser tests drive the same page.
 """
 
@@ -27,11 +28,9 @@ _MAX_ID_CHARS = 64
 def routes(websocket_url: str) -> list[web.RouteDef]:
     async def ticket(request: web.Request) -> web.Response:
         payload = await request.json() if request.can_read_body else {}
-        consultation_id = str(payload.get("consultation_id") or DEFAULT_CONSULTATION)
-        if len(consultation_id) > _MAX_ID_CHARS or not consultation_id.replace("-", "").isalnum():
-            raise web.HTTPBadRequest(text="consultation_id: letters, digits and dashes only")
+        consultation_id = _lab_id(payload, "consultation_id") or DEFAULT_CONSULTATION
+        participant_id = _lab_id(payload, "participant_id") or f"lab-{uuid.uuid4().hex[:8]}"
         ensure_consultation(consultation_id, datetime.now(UTC))
-        participant_id = f"lab-{uuid.uuid4().hex[:8]}"
         principal = Principal(
             kind="participant",
             id=participant_id,
@@ -49,6 +48,16 @@ def routes(websocket_url: str) -> list[web.RouteDef]:
         )
 
     return [web.post("/dev/media/ticket", ticket)]
+
+
+def _lab_id(payload: dict[str, object], field: str) -> str | None:
+    """The id `payload` names in `field`, if any: letters, digits and dashes only."""
+    value = str(payload.get(field) or "")
+    if not value:
+        return None
+    if len(value) > _MAX_ID_CHARS or not value.replace("-", "").isalnum():
+        raise web.HTTPBadRequest(text=f"{field}: letters, digits and dashes only")
+    return value
 
 
 def ensure_consultation(consultation_id: str, now: datetime) -> None:

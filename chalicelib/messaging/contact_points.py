@@ -9,19 +9,19 @@ local part, a domain with a dot); the domain is lower-cased, the local part kept
 
 Bad input raises `InvalidField` naming the field ("phone" or "email"); the message never
 repeats the value, so no personal data reaches logs or error responses.
+
+`phonenumbers` (its metadata for every country) is imported on the first phone number, not
+with the module: most Lambda invocations never read one, and cold starts stay short.
 """
 
 from __future__ import annotations
 
 import re
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
-
 from chalicelib.errors import InvalidField
 
-#: Types that can receive SMS and WhatsApp messages.
-MESSAGING_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+#: Types that can receive SMS and WhatsApp messages (`phonenumbers.PhoneNumberType` names).
+MESSAGING_TYPES = frozenset({"MOBILE", "FIXED_LINE_OR_MOBILE"})
 MAX_EMAIL_LENGTH = 254  # RFC 5321 path limit
 MAX_LOCAL_PART_LENGTH = 64
 _LOCAL_PART = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+$")
@@ -30,6 +30,9 @@ _DOMAIN_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 def normalise_phone(raw: str, default_region: str) -> str:
     """`raw` as E.164; national numbers are read in `default_region` (ISO code, e.g. "FR")."""
+    import phonenumbers
+    from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
     text = raw.strip()
     if not text:
         raise InvalidField("phone", "phone is required")
@@ -39,7 +42,8 @@ def normalise_phone(raw: str, default_region: str) -> str:
         raise InvalidField("phone", "phone is not a phone number") from None
     if not phonenumbers.is_possible_number(number) or not phonenumbers.is_valid_number(number):
         raise InvalidField("phone", "phone is not a valid number for its country")
-    if phonenumbers.number_type(number) not in MESSAGING_TYPES:
+    messaging_types = {getattr(PhoneNumberType, name) for name in MESSAGING_TYPES}
+    if phonenumbers.number_type(number) not in messaging_types:
         raise InvalidField("phone", "phone must be a mobile number that can receive SMS")
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 

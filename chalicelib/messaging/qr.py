@@ -1,10 +1,11 @@
-"""A QR code of a link: a small PNG for emails, an SVG for showing a link on screen."""
+"""A QR code of a link: a small PNG for emails, an SVG for showing a link on screen.
+
+`segno` is imported on the first code drawn, not with the module (cold starts).
+"""
 
 from __future__ import annotations
 
 import io
-
-import segno
 
 #: Pixels per module: about 250 px for a typical invitation link, sharp on any screen.
 SCALE = 5
@@ -14,6 +15,8 @@ BORDER = 4
 
 def qr_png(url: str) -> bytes:
     """The PNG image of a QR code (error correction M) that encodes `url`."""
+    import segno
+
     buffer = io.BytesIO()
     segno.make_qr(url, error="m").save(buffer, kind="png", scale=SCALE, border=BORDER)
     return buffer.getvalue()
@@ -25,6 +28,8 @@ def qr_svg(url: str) -> str:
     It has a `viewBox` and no fixed size, so the page sizes it; its background is white so
     a phone can read it on a page in dark mode too.
     """
+    import segno
+
     buffer = io.BytesIO()
     segno.make_qr(url, error="m").save(
         buffer, kind="svg", border=BORDER, xmldecl=False, omitsize=True, light="#ffffff"

@@ -4,21 +4,43 @@
  * Query parameters: `consultation` (default demo-call), `relay=1` to use TURN relays only.
  * `window.mediaLab` exposes the session for the browser tests.
  */
-import { RealtimeChannel } from '/js/realtime.js';
-import { CallSession, SLOTS } from '/js/media/call_session.js';
+import { CallSession, SLOTS } from '/shared/media/call-session.js';
+import { RealtimeChannel } from '/shared/realtime.js';
 
 const params = new URLSearchParams(window.location.search);
 const state = document.getElementById('state');
 
-async function start() {
+// A ticket for the lab's participant: a new one on the first call, the same one afterwards
+// (each reconnection of the channel needs a fresh ticket).
+async function labTicket(participantId) {
   const response = await fetch('/dev/media/ticket', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ consultation_id: params.get('consultation') || undefined }),
+    body: JSON.stringify({
+      consultation_id: params.get('consultation') || undefined,
+      participant_id: participantId,
+    }),
   });
   if (!response.ok) throw new Error(`no ticket: ${response.status}`);
-  const { ticket, websocket_url: websocketUrl, participant_id: participantId } = await response.json();
-  const channel = await new RealtimeChannel(`${websocketUrl}?ticket=${encodeURIComponent(ticket)}`).open();
+  return response.json();
+}
+
+async function start() {
+  const first = await labTicket();
+  const { websocket_url: websocketUrl, participant_id: participantId } = first;
+  let ticket = first.ticket;
+  const channel = new RealtimeChannel({
+    url: websocketUrl,
+    ticket: async () => {
+      const next = ticket || (await labTicket(participantId)).ticket;
+      ticket = null;
+      return next;
+    },
+  });
+  channel.addEventListener('reconnecting', () => {
+    state.textContent = 'Connection lost; reconnecting…';
+  });
+  await channel.open();
   const localStream = await navigator.mediaDevices.getUserMedia({
     audio: true,
     video: { width: 640, height: 480 },

@@ -351,3 +351,20 @@ def test_only_the_clinics_own_pages_are_returned_to(
     finally:
         page.close()
     assert taken == [opened, "/clinic/"]  # taken once
+
+
+def test_the_form_offers_the_languages_the_api_lists_named_by_the_browser(
+    stack: RunningStack, page: Page
+) -> None:
+    """A language the server gains (one more catalogue) appears with no change to the page."""
+
+    def one_more_language(route: Route) -> None:
+        answer = route.fetch()
+        clinic = answer.json()
+        route.fulfill(response=answer, json={**clinic, "languages": [*clinic["languages"], "sv"]})
+
+    page.route("**/api/clinic", one_more_language)
+    page.goto(f"{stack.options.front_url}/clinic/new.html?day={DAY.isoformat()}")
+
+    options = page.get_by_label("Language of the consultation").locator("option")
+    expect(options).to_have_text(["German", "English", "Finnish", "French", "Swedish"])

@@ -1,4 +1,4 @@
-"""`web/clinic/time.js` in a real browser: wall-clock times in a zone <-> ISO with offset.
+"""`web/shared/time.js` in a real browser: wall-clock times in a zone <-> ISO with offset.
 
 The browser runs in Tokyo, so nothing may depend on its own zone; each instant is checked
 against Python's zoneinfo, including the hour that happens twice and the one that does not
@@ -46,7 +46,7 @@ def time_page(stack: RunningStack, browser: Browser) -> Iterator[Page]:
 def in_browser(page: Page, expression: str, argument: Any = None) -> Any:
     """`expression` evaluated with the module as `time` and `argument` as `arg`."""
     script = (
-        f"async (arg) => {{ const time = await import('/clinic/time.js'); return {expression}; }}"
+        f"async (arg) => {{ const time = await import('/shared/time.js'); return {expression}; }}"
     )
     return page.evaluate(script, argument)
 

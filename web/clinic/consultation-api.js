@@ -2,7 +2,7 @@
 // (`{}` when there is nothing to say): the API refuses others with 415. Sending an
 // invitation that fails on the network is retried once with the attempt number the first
 // request meant, so the server sends it at most once even if the first request did arrive.
-import { ApiError } from "/clinic/api.js";
+import { ApiError } from "/shared/api.js";
 import { deliveryOf } from "/clinic/deliveries.js";
 
 const RETRY_DELAY_MS = 1000;

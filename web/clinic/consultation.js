@@ -1,15 +1,16 @@
 // The consultation page (`consultation.html?id=<id>`): schedule, participants and every
 // action on them. After each action the record is read again and the page redrawn, keeping
 // the focus on the control that was used; results and errors go to one live message.
-import { ApiError } from "/clinic/api.js";
+import { ApiError } from "/shared/api.js";
 import { ConsultationApi } from "/clinic/consultation-api.js";
 import { reportError } from "/clinic/field-errors.js";
 import { dayPage } from "/clinic/links.js";
-import { explain, say, takeFlash } from "/clinic/messages.js";
+import { explain } from "/clinic/explain.js";
+import { say, takeFlash } from "/shared/messages.js";
 import { startPage } from "/clinic/page.js";
 import { renderParticipants } from "/clinic/participants.js";
 import { renderSchedule } from "/clinic/schedule.js";
-import { zonedParts } from "/clinic/time.js";
+import { zonedParts } from "/shared/time.js";
 
 const NOT_FOUND = { notFound: "This consultation or participant does not exist (any more)." };
 

@@ -1,7 +1,7 @@
 // The fields of a person's contact details: name, phone, email, channels and language. The
 // new-consultation form (for the patient), adding a guest and editing contact details all
 // use them; `fieldPrefix` is what the API calls them ("patient." when creating).
-import { el, selectOf, uniqueId } from "/clinic/dom.js";
+import { el, selectOf, uniqueId } from "/shared/dom.js";
 import { channelName, languageName } from "/clinic/format.js";
 
 export const PHONE_HINT =

@@ -1,9 +1,10 @@
 // Shows an error next to the input it is about: inputs and fieldsets name their API field in
 // `data-field` (e.g. "patient.phone"); the input gets aria-invalid, a message it is
 // described by, and the focus. Errors without a known field go to the form's live message.
-import { ApiError } from "/clinic/api.js";
-import { el } from "/clinic/dom.js";
-import { explain, fieldMessage, say } from "/clinic/messages.js";
+import { ApiError } from "/shared/api.js";
+import { el } from "/shared/dom.js";
+import { explain, fieldMessage } from "/clinic/explain.js";
+import { say } from "/shared/messages.js";
 
 export function clearFieldErrors(form) {
   for (const message of form.querySelectorAll(".field-error")) {

@@ -1,7 +1,12 @@
 // How the clinic pages show dates, times, durations, languages, channels and roles.
-import { zonedParts } from "/clinic/time.js";
+//
+// Languages are whatever `GET /api/clinic` lists (one per catalogue on the server); their
+// names come from the browser (`Intl.DisplayNames`), so a new catalogue needs nothing here.
+import { zonedParts } from "/shared/time.js";
 
-export const LANGUAGE_NAMES = { en: "English", fr: "French", de: "German", fi: "Finnish" };
+const languageNames =
+  typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames(["en"], { type: "language" }) : null;
+
 export const CHANNEL_NAMES = { sms: "SMS", email: "email", whatsapp: "WhatsApp" };
 export const ROLE_NAMES = {
   patient: "Patient",
@@ -10,7 +15,15 @@ export const ROLE_NAMES = {
   professional: "Professional",
 };
 
-export const languageName = (code) => LANGUAGE_NAMES[code] || code;
+/** "French" for "fr"; the code itself where the browser knows no name. */
+export function languageName(code) {
+  try {
+    return (languageNames && languageNames.of(code)) || code;
+  } catch {
+    return code; // not a well-formed language tag
+  }
+}
+
 export const channelName = (channel) => CHANNEL_NAMES[channel] || channel;
 export const roleName = (role) => ROLE_NAMES[role] || role;
 

@@ -1,7 +1,7 @@
 // The header of every signed-in clinic page: the clinic's name (a link to the day view), who
 // is signed in (the page's one role=status element) and the Sign out button.
-import { el } from "/clinic/dom.js";
-import { say } from "/clinic/messages.js";
+import { el } from "/shared/dom.js";
+import { say } from "/shared/messages.js";
 
 export function renderHeader(header, session, clinic) {
   const who = header.querySelector("[role=status]");

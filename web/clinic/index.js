@@ -1,12 +1,13 @@
 // The clinic's day view: one day's consultations in the clinic's time zone, with previous /
 // next day, "Today", "Only mine" and a link to each consultation. The day and the toggle live
 // in the URL (?day=YYYY-MM-DD&mine=true), so reloading or going back keeps them.
-import { el } from "/clinic/dom.js";
+import { el } from "/shared/dom.js";
 import { consultationPage, newConsultationPage } from "/clinic/links.js";
 import { formatDay, formatDuration, formatTimeRange } from "/clinic/format.js";
-import { explain, say } from "/clinic/messages.js";
+import { explain } from "/clinic/explain.js";
+import { say } from "/shared/messages.js";
 import { startPage } from "/clinic/page.js";
-import { addDays, isDate, todayIn } from "/clinic/time.js";
+import { addDays, isDate, todayIn } from "/shared/time.js";
 
 const { session, clinic } = await startPage();
 const dayInput = document.getElementById("day");

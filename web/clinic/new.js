@@ -3,14 +3,14 @@
 // it can send the invitation on each chosen channel, then it opens the consultation page.
 import { ConsultationApi } from "/clinic/consultation-api.js";
 import { contactFields } from "/clinic/contact-fields.js";
-import { el } from "/clinic/dom.js";
+import { el } from "/shared/dom.js";
 import { clearFieldErrors, reportError, showFieldError } from "/clinic/field-errors.js";
 import { channelName } from "/clinic/format.js";
 import { consultationPage, dayPage } from "/clinic/links.js";
-import { say, setFlash } from "/clinic/messages.js";
+import { say, setFlash } from "/shared/messages.js";
 import { startPage } from "/clinic/page.js";
 import { scheduleFields } from "/clinic/schedule-fields.js";
-import { isDate, nextQuarterHour } from "/clinic/time.js";
+import { isDate, nextQuarterHour } from "/shared/time.js";
 
 const { session, clinic } = await startPage();
 const form = document.getElementById("new-form");

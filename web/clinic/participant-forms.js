@@ -1,8 +1,8 @@
 // The dialogs that add a guest (family member, interpreter or professional) and edit someone's
 // contact details. Errors show at their field inside the dialog; on success it closes.
 import { contactFields } from "/clinic/contact-fields.js";
-import { openDialog } from "/clinic/dialog.js";
-import { el, selectOf, uniqueId } from "/clinic/dom.js";
+import { openDialog } from "/shared/dialog.js";
+import { el, selectOf, uniqueId } from "/shared/dom.js";
 import { clearFieldErrors } from "/clinic/field-errors.js";
 import { ROLE_NAMES } from "/clinic/format.js";
 

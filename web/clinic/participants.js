@@ -1,8 +1,8 @@
 // The consultation page's participants: per person their contacts and, per channel, the
 // invitation's status with Send / Resend / "Send by <channel>"; "Show QR code" for a fresh
 // link to scan in the room; editing contact details; adding (up to 3) and removing guests.
-import { confirmAction } from "/clinic/dialog.js";
-import { el } from "/clinic/dom.js";
+import { confirmAction } from "/shared/dialog.js";
+import { el } from "/shared/dom.js";
 import {
   describeDelivery,
   describeSent,

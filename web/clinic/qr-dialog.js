@@ -1,10 +1,10 @@
 // Shows a participant's fresh personal link in a dialog: its QR code to scan from the screen,
 // the address with a Copy button, and the access code when the consultation needs one.
 // The QR's SVG is parsed as XML and imported as nodes, never inserted as markup.
-import { openDialog } from "/clinic/dialog.js";
-import { el, uniqueId } from "/clinic/dom.js";
+import { openDialog } from "/shared/dialog.js";
+import { el, uniqueId } from "/shared/dom.js";
 import { formatMoment } from "/clinic/format.js";
-import { say } from "/clinic/messages.js";
+import { say } from "/shared/messages.js";
 
 export function showLinkDialog(link, participantName, timeZone) {
   const urlId = uniqueId("link-url");

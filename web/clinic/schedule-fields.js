@@ -1,10 +1,10 @@
 // The fields of a consultation's schedule: date, time, duration, language and (when creating)
 // time zone. The new-consultation form and "Change schedule" both use them; `starts_at`
 // errors from the API point at the date.
-import { el, selectOf, uniqueId } from "/clinic/dom.js";
+import { el, selectOf, uniqueId } from "/shared/dom.js";
 import { languageName } from "/clinic/format.js";
 import { showFieldError } from "/clinic/field-errors.js";
-import { isDate, timeZones, zonedToIso } from "/clinic/time.js";
+import { isDate, timeZones, zonedToIso } from "/shared/time.js";
 
 export const DEFAULT_DURATION = 20;
 

@@ -1,13 +1,13 @@
 // The consultation page's schedule: the facts in the clinic's time zone, "Change schedule"
 // (date, time, duration, language -> PATCH of what changed) and "Cancel consultation" after
 // a confirmation. A cancelled consultation is shown read-only.
-import { confirmAction } from "/clinic/dialog.js";
-import { el } from "/clinic/dom.js";
+import { confirmAction } from "/shared/dialog.js";
+import { el } from "/shared/dom.js";
 import { clearFieldErrors } from "/clinic/field-errors.js";
 import { formatDay, formatDuration, formatTimeRange, languageName } from "/clinic/format.js";
-import { say } from "/clinic/messages.js";
+import { say } from "/shared/messages.js";
 import { scheduleFields } from "/clinic/schedule-fields.js";
-import { zonedParts } from "/clinic/time.js";
+import { zonedParts } from "/shared/time.js";
 
 /** True once someone has been sent an invitation: moves and cancellations notify them. */
 const invited = (record) =>

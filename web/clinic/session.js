@@ -1,7 +1,7 @@
 // The clinician's session on every signed-in clinic page: who is signed in, the CSRF token
 // that state-changing calls carry, and the way to the sign-in page once it has ended (and
 // back to the same page afterwards: `return-to.js`).
-import { ApiError, callApi } from "/clinic/api.js";
+import { ApiError, callApi } from "/shared/api.js";
 import { forgetPlace, rememberPlace } from "/clinic/return-to.js";
 
 const SIGN_IN_PAGE = "/clinic/sign-in.html";

@@ -2,8 +2,8 @@
 // (the emailed link): opening the page changes nothing; "Continue" spends the token for a
 // session and goes back to the clinic page the clinician was on, else to their day. The
 // token stays in the fragment, never sent in a URL.
-import { ApiError, callApi } from "/clinic/api.js";
-import { say } from "/clinic/messages.js";
+import { ApiError, callApi } from "/shared/api.js";
+import { say } from "/shared/messages.js";
 import { takePlace } from "/clinic/return-to.js";
 
 const ask = document.getElementById("ask");

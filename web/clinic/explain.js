@@ -1,13 +1,6 @@
-// Words for the clinician: an API error explained, a message shown in a live region, and a
-// one-shot message carried to the next page (e.g. "Consultation created.").
-import { ApiError } from "/clinic/api.js";
-
-const FLASH_KEY = "vestibule.clinic.flash";
-
-export function say(element, text, { error = false } = {}) {
-  element.textContent = text;
-  element.classList.toggle("error", error);
-}
+// Words for the clinician: an API error explained in English, and the API's message about
+// a bad field made readable. (Showing a message is `/shared/messages.js`.)
+import { ApiError } from "/shared/api.js";
 
 /** The API's message for a bad field, readable: "patient.phone is ..." -> "Phone is ...". */
 export function fieldMessage(error) {
@@ -43,14 +36,4 @@ export function explain(error, { notFound = "This item no longer exists." } = {}
         ? "Something went wrong on the server. Please try again."
         : fieldMessage(error);
   }
-}
-
-export function setFlash(text) {
-  sessionStorage.setItem(FLASH_KEY, text);
-}
-
-export function takeFlash() {
-  const text = sessionStorage.getItem(FLASH_KEY);
-  sessionStorage.removeItem(FLASH_KEY);
-  return text;
 }

@@ -1,7 +1,7 @@
 // Modal dialogs on <dialog>: a title, some content and buttons. Escape or "Close" closes one;
 // the focus goes back to what opened it (or to its successor once the page was redrawn).
 // `confirmAction` asks a yes-or-no question.
-import { el, uniqueId } from "/clinic/dom.js";
+import { el, uniqueId } from "/shared/dom.js";
 
 export function openDialog({ title, content = [], actions = [], closeLabel = "Close" }) {
   const opener = document.activeElement;

@@ -1,17 +1,21 @@
-// Calls to the REST API from the clinic pages: JSON in, JSON out, errors as ApiError.
-// The session cookie is HttpOnly: scripts never see it, the browser sends it to /api.
+// Calls to the REST API from every page (clinic and participant): JSON in, JSON out, errors
+// as ApiError. Session cookies are HttpOnly: scripts never see them, the browser sends them
+// to /api. An error answer that is not the API's JSON (a proxy's page) has code "unknown".
 
 export class ApiError extends Error {
-  constructor(status, code, message, { field = null, retryAfter = null } = {}) {
+  constructor(status, code, message, { field = null, retryAfter = null, reason = null, title = null } = {}) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field; // the bad input, e.g. "patient.phone", for invalid_field
     this.retryAfter = retryAfter; // seconds, on 429
+    this.reason = reason; // why a participant link is refused, e.g. "wrong_code"
+    this.title = title; // a participant-facing title, already in their language
   }
 }
 
-export async function callApi(method, path, { body, csrfToken } = {}) {
+/** `credentials: "omit"` sends no cookie (texts anyone may read). */
+export async function callApi(method, path, { body, csrfToken, credentials = "same-origin" } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (csrfToken) headers["X-Vestibule-CSRF"] = csrfToken;
@@ -19,7 +23,7 @@ export async function callApi(method, path, { body, csrfToken } = {}) {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: "same-origin",
+    credentials,
   });
   const text = await response.text();
   const data = text ? parseJson(text) : null;
@@ -28,6 +32,8 @@ export async function callApi(method, path, { body, csrfToken } = {}) {
     const details = {
       field: error.field || null,
       retryAfter: Number(response.headers.get("Retry-After")) || null,
+      reason: error.reason || null,
+      title: error.title || null,
     };
     const text = error.message || response.statusText;
     throw new ApiError(response.status, error.code || "unknown", text, details);

@@ -1,0 +1,58 @@
+// The participant pages' texts, from the catalogue (`GET /api/participant-texts`).
+//
+// Every element with `data-text` shows the catalogue text of that key. A page starts with
+// the English written in it (its `english-texts` JSON block fills in keys that only scripts
+// show); `load()` asks for the browser's languages (its Accept-Language) or, once known,
+// the participant's own language, and relabels the page. Only the latest request applies;
+// if it fails, the texts already shown stay.
+import { callApi } from "/shared/api.js";
+
+export class Texts {
+  constructor(english) {
+    this.english = english;
+    this.texts = english;
+    this.latestRequest = 0;
+  }
+
+  /** The text of `key` in the page's current language (English while nothing else came). */
+  get(key) {
+    return this.texts[key] || this.english[key];
+  }
+
+  /** Loads the texts of `language` (or of the browser's languages) and relabels the page. */
+  async load(language) {
+    const request = ++this.latestRequest;
+    const query = language ? `?language=${encodeURIComponent(language)}` : "";
+    try {
+      const answer = await callApi("GET", `/api/participant-texts${query}`, {
+        credentials: "omit",
+      });
+      if (request !== this.latestRequest || !answer || !answer.texts) return;
+      this.texts = { ...this.english, ...answer.texts };
+      document.documentElement.lang = answer.language;
+      this.relabel();
+    } catch {
+      // Offline or refused: the texts already shown stay.
+    }
+  }
+
+  relabel() {
+    for (const element of document.querySelectorAll("[data-text]")) {
+      const value = this.texts[element.dataset.text];
+      if (value) element.textContent = value;
+    }
+  }
+
+  /** Shows the text of `key` in `element`; it follows the page's language if that changes. */
+  say(element, key, { error = false } = {}) {
+    element.dataset.text = key;
+    element.textContent = this.get(key);
+    element.classList.toggle("error", error);
+  }
+}
+
+/** The texts of this page: English from its `english-texts` block until `load()` answers. */
+export function pageTexts() {
+  const block = document.getElementById("english-texts");
+  return new Texts(block ? JSON.parse(block.textContent) : {});
+}
