@@ -22,6 +22,7 @@ from chalicelib.auth.clinician_sessions import SessionBook
 from chalicelib.auth.magic_links import MagicLinks
 from chalicelib.auth.rate_limits import RateLimiter
 from chalicelib.auth.tickets import TicketBook
+from chalicelib.clinics.staff import ClinicianAccounts
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings
 from chalicelib.consultations.change_notices import ScheduleNotices
@@ -69,6 +70,7 @@ class Services:
     participants: Participants
     screen_links: ScreenLinks
     reminders: Reminders
+    clinician_accounts: ClinicianAccounts
 
 
 _app: Chalice | None = None
@@ -153,6 +155,9 @@ def configure(
         participants=Participants(consultations=consultations, clock=clock),
         screen_links=ScreenLinks(consultations=consultations, links=links, clock=clock),
         reminders=Reminders(clock=clock, courier=courier, links=links),
+        clinician_accounts=ClinicianAccounts(
+            clock=clock, retention=timedelta(days=settings.retention_days)
+        ),
     )
     return _services
 

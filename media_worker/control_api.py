@@ -11,7 +11,8 @@
     GET    /ready    200 while it takes new rooms, 503 when draining or full (unauthenticated)
 
 Everything but `/health` and `/ready` must be signed by the app (`request_auth`). JSON in,
-JSON out; every refusal is `{"error": {"code", "message"}}` with the status of its
+JSON out (parsed by `chalicelib.safe_json`: nesting past its limit is a 400 `bad_json`,
+like invalid JSON); every refusal is `{"error": {"code", "message"}}` with the status of its
 `MediaError`, and an unexpected failure is a 500 of the same shape without a traceback.
 A join into a new room needs a ready worker (`drain`). A connection test is always taken:
 it lasts two minutes at most, and refusing it would send the app looking for another
@@ -20,13 +21,13 @@ worker for a consultation whose call may be in progress here.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
 
 from aiohttp import web
 
+from chalicelib.safe_json import UnsafeJson, loads
 from media_worker.drain import WorkerState
 from media_worker.errors import InvalidField, MalformedJson, MediaError
 from media_worker.request_auth import RequestVerifier
@@ -164,9 +165,9 @@ def _ids(request: web.Request, *names: str) -> tuple[str, ...]:
 
 async def _json_object(request: web.Request) -> dict[str, Any]:
     try:
-        document = json.loads(await request.read())
-    except ValueError:
-        raise MalformedJson("the body must be a JSON object") from None
+        document = loads(await request.read())
+    except UnsafeJson as error:
+        raise MalformedJson(f"the body {error}") from None
     if not isinstance(document, dict):
         raise MalformedJson("the body must be a JSON object")
     return document

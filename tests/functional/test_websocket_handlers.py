@@ -103,6 +103,20 @@ def test_bad_messages_get_an_error_frame_and_nothing_else(
     assert Connection.get("conn-1")  # the connection stays usable
 
 
+def test_deeply_nested_json_is_a_bad_json_frame_and_no_traceback_is_logged(
+    client: Client, websocket_api: FakeWebsocketApi, capsys: pytest.CaptureFixture[str]
+) -> None:
+    connect(client, "conn-1")
+    capsys.readouterr()
+    send(client, "conn-1", "[" * 15_000)
+    [frame] = websocket_api.frames("conn-1")
+    assert (frame["type"], frame["code"]) == ("error", "bad_json")
+    assert "nests deeper than" in frame["message"]
+    logged = capsys.readouterr()
+    assert "Traceback" not in logged.out + logged.err
+    assert "RecursionError" not in logged.out + logged.err
+
+
 def test_the_connection_keeps_working_after_an_error(
     client: Client, websocket_api: FakeWebsocketApi
 ) -> None:

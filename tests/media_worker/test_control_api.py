@@ -116,6 +116,8 @@ def test_health_and_ready_need_no_signature() -> None:
         (b"", 400, "bad_json"),
         (b"[1, 2]", 400, "bad_json"),
         (b"\xff\xfe", 400, "bad_json"),
+        (b"[" * 15_000, 400, "bad_json"),
+        (b'{"sdp": ' + b"[" * 15_000, 400, "bad_json"),
         (b"{}", 400, "invalid_field"),
         (b'{"sdp": ""}', 400, "invalid_field"),
         (b'{"sdp": 42}', 400, "invalid_field"),
