@@ -74,7 +74,7 @@ async def _serve(settings: WorkerSettings, network: ice.NetworkConfig) -> None:
             load=rooms.load,
             status=lambda: state.status,
         ),
-        verifier=RequestVerifier(settings.shared_secret),
+        verifier=RequestVerifier(settings.shared_secret, worker_id=settings.worker_id),
         stop=stop,
         host=settings.control_host,
         port=settings.control_port,

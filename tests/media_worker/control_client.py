@@ -29,10 +29,11 @@ class Worker:
     capacity: int = 10
     rooms: FakeRooms = field(default_factory=FakeRooms)
     now: float = NOW
+    worker_id: str = "w1"
 
     def __post_init__(self) -> None:
         self.state = WorkerState(rooms=self.rooms, capacity=self.capacity)
-        verifier = RequestVerifier(SECRET, clock=lambda: self.now)
+        verifier = RequestVerifier(SECRET, worker_id=self.worker_id, clock=lambda: self.now)
         self.app = control_api.build(rooms=self.rooms, verifier=verifier, state=self.state)
 
     def serve(self, scenario: Callable[[Caller], Awaitable[T]]) -> T:
@@ -61,13 +62,19 @@ class Caller:
         signed_at: float | None = None,
         nonce: str | None = None,
         signed: bool = True,
+        signed_for: str | None = None,
     ) -> tuple[int, dict[str, Any]]:
         """One request, signed like the app's unless told otherwise; (status, JSON body)."""
         body = raw_body if raw_body is not None else b"" if payload is None else json.dumps(payload)
         body = body.encode() if isinstance(body, str) else body
         at = self.worker.now if signed_at is None else signed_at
+        worker_id = self.worker.worker_id if signed_for is None else signed_for
         headers = (
-            control_signing.sign(secret, method, path, body, now=at, nonce=nonce) if signed else {}
+            control_signing.sign(
+                secret, method, path, body, worker_id=worker_id, now=at, nonce=nonce
+            )
+            if signed
+            else {}
         )
         async with self.client.request(method, path, data=body, headers=headers) as response:
             assert response.content_type == "application/json"

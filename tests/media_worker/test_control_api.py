@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from chalicelib.media import control_signing
 from media_worker.errors import MediaError
-from tests.media_worker.control_client import NOW, OFFER, Caller, Worker
+from tests.media_worker.control_client import NOW, OFFER, SECRET, Caller, Worker
 from tests.media_worker.fake_rooms import FakeRooms
 
 ROSTER = "/rooms/c1/roster"
+OFFER_PATH = "/rooms/c1/participants/p1/offer"
 
 
 def error_code(body: dict[str, Any]) -> str:
@@ -69,6 +72,7 @@ def test_a_signature_covers_the_body_and_the_path() -> None:
             "POST",
             "/rooms/c1/participants/p1/offer",
             b'{"sdp": "v=0 original"}',
+            worker_id="w1",
             now=NOW,
         )
         statuses = []
@@ -81,6 +85,32 @@ def test_a_signature_covers_the_body_and_the_path() -> None:
         return statuses
 
     assert Worker().serve(scenario) == [401, 401]
+
+
+def test_a_request_signed_for_worker_a_is_refused_by_worker_b() -> None:
+    worker_a, worker_b = Worker(worker_id="worker-a"), Worker(worker_id="worker-b")
+    captured: dict[str, Any] = {}
+
+    async def send_to_a(api: Caller) -> int:
+        body = json.dumps({"sdp": OFFER}).encode()
+        captured["headers"] = control_signing.sign(
+            SECRET, "POST", OFFER_PATH, body, worker_id="worker-a", now=NOW, nonce="n-1"
+        )
+        captured["body"] = body
+        async with api.client.post(OFFER_PATH, data=body, headers=captured["headers"]) as sent:
+            return sent.status
+
+    async def replay_to_b(api: Caller) -> tuple[int, dict[str, Any]]:
+        async with api.client.post(
+            OFFER_PATH, data=captured["body"], headers=captured["headers"]
+        ) as replayed:
+            return replayed.status, await replayed.json()
+
+    assert worker_a.serve(send_to_a) == 200
+    status, body = worker_b.serve(replay_to_b)
+    assert (status, error_code(body)) == (401, "unauthorized")
+    assert "signature" in body["error"]["message"]
+    assert worker_b.rooms.rooms == {}
 
 
 def test_a_replayed_nonce_is_refused() -> None:
