@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from chalicelib.media import control_signing
 from media_worker import control_api
+from media_worker.candidate_policy import CandidatePolicy
 from media_worker.drain import WorkerState
 from media_worker.request_auth import RequestVerifier
 from tests.media_worker.fake_rooms import FakeRooms
@@ -30,11 +31,14 @@ class Worker:
     rooms: FakeRooms = field(default_factory=FakeRooms)
     now: float = NOW
     worker_id: str = "w1"
+    candidates: CandidatePolicy = field(default_factory=CandidatePolicy)
 
     def __post_init__(self) -> None:
         self.state = WorkerState(rooms=self.rooms, capacity=self.capacity)
         verifier = RequestVerifier(SECRET, worker_id=self.worker_id, clock=lambda: self.now)
-        self.app = control_api.build(rooms=self.rooms, verifier=verifier, state=self.state)
+        self.app = control_api.build(
+            rooms=self.rooms, verifier=verifier, state=self.state, candidates=self.candidates
+        )
 
     def serve(self, scenario: Callable[[Caller], Awaitable[T]]) -> T:
         """Run `scenario` against this worker on a fresh event loop."""
@@ -80,6 +84,8 @@ class Caller:
             assert response.content_type == "application/json"
             return response.status, await response.json()
 
-    async def join(self, room: str, participant: str) -> tuple[int, dict[str, Any]]:
+    async def join(
+        self, room: str, participant: str, sdp: str = OFFER
+    ) -> tuple[int, dict[str, Any]]:
         path = f"/rooms/{room}/participants/{participant}/offer"
-        return await self.call("POST", path, {"sdp": OFFER})
+        return await self.call("POST", path, {"sdp": sdp})
