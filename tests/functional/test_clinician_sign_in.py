@@ -434,6 +434,15 @@ def test_a_recent_device_vouches_only_for_its_clinician_while_she_is_active(
     assert not ask_from("127.0.0.1", KNOWN, device_token=device)
 
 
+def test_a_session_token_does_not_vouch_as_a_recent_device(
+    app: Chalice, clinician: Clinician
+) -> None:
+    with Client(app) as client:
+        session = signed_in(client)[0].split("=", 1)[1]
+    flood()
+    assert not ask_from("127.0.0.1", KNOWN, device_token=session)
+
+
 def test_a_recent_device_counts_against_its_own_limit(app: Chalice, clinician: Clinician) -> None:
     with Client(app) as client:
         device = device_cookie_of(client).split("=", 1)[1]
