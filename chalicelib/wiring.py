@@ -21,7 +21,9 @@ from chalice import Chalice
 from chalicelib.auth.clinician_sessions import SessionBook
 from chalicelib.auth.magic_links import MagicLinks
 from chalicelib.auth.rate_limits import RateLimiter
+from chalicelib.auth.recent_devices import RecentDevices
 from chalicelib.auth.tickets import TicketBook
+from chalicelib.clinics.staff import ClinicianAccounts
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings
 from chalicelib.consultations.change_notices import ScheduleNotices
@@ -69,6 +71,8 @@ class Services:
     participants: Participants
     screen_links: ScreenLinks
     reminders: Reminders
+    recent_devices: RecentDevices
+    clinician_accounts: ClinicianAccounts
 
 
 _app: Chalice | None = None
@@ -116,6 +120,7 @@ def configure(
         workers=media_workers, client=media_client, ice_servers=ice_servers, pusher=pusher
     )
     courier = build_courier(settings, clock)
+    recent_devices = RecentDevices(clock=clock)
     participant_links = ParticipantLinks(clock=clock, public_base_url=settings.public_base_url)
     links = link_issuer or participant_links
     consultations = Consultations(
@@ -136,6 +141,7 @@ def configure(
         magic_links=MagicLinks(
             clock=clock,
             limiter=RateLimiter(clock=clock),
+            devices=recent_devices,
             email_sender=(
                 EmailSender(
                     boto3.client("ses", region_name=settings.region), sender=settings.sender_email
@@ -146,6 +152,7 @@ def configure(
             public_base_url=settings.public_base_url,
         ),
         sessions=SessionBook(clock=clock),
+        recent_devices=recent_devices,
         participant_links=participant_links,
         consultations=consultations,
         courier=courier,
@@ -153,6 +160,9 @@ def configure(
         participants=Participants(consultations=consultations, clock=clock),
         screen_links=ScreenLinks(consultations=consultations, links=links, clock=clock),
         reminders=Reminders(clock=clock, courier=courier, links=links),
+        clinician_accounts=ClinicianAccounts(
+            clock=clock, retention=timedelta(days=settings.retention_days)
+        ),
     )
     return _services
 

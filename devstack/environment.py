@@ -87,6 +87,9 @@ def media_worker_environment(
             "VESTIBULE_MEDIA_CONTROL_URL": options.media_url,
             "VESTIBULE_MEDIA_UDP_PORTS": options.media_udp_ports,
             "VESTIBULE_MEDIA_DRAIN_SECONDS": str(LOCAL_DRAIN_SECONDS),
+            # Browser and worker share this machine: their candidates are loopback, private
+            # or mDNS addresses, which a worker in AWS drops (media_worker/candidate_policy.py).
+            "VESTIBULE_MEDIA_ALLOW_PRIVATE_CANDIDATES": "1",
         }
     )
     if with_turn:

@@ -13,6 +13,7 @@ import signal
 
 from media_worker import json_logs, server
 from media_worker.aiortc_hooks import ice
+from media_worker.candidate_policy import CandidatePolicy
 from media_worker.drain import WorkerState
 from media_worker.registration import Registration, WorkerIdentity, bind_table
 from media_worker.request_auth import RequestVerifier
@@ -74,11 +75,12 @@ async def _serve(settings: WorkerSettings, network: ice.NetworkConfig) -> None:
             load=rooms.load,
             status=lambda: state.status,
         ),
-        verifier=RequestVerifier(settings.shared_secret),
+        verifier=RequestVerifier(settings.shared_secret, worker_id=settings.worker_id),
         stop=stop,
         host=settings.control_host,
         port=settings.control_port,
         drain_seconds=settings.drain_seconds,
+        candidates=CandidatePolicy(allow_private=settings.allow_private_candidates),
     )
 
 

@@ -1,7 +1,7 @@
 """The media worker's control API (aiohttp): how the app drives rooms and connection tests.
 
     POST   /rooms/{room_id}/participants/{participant_id}/offer  {sdp} -> {sdp, roster}
-    POST   /rooms/{room_id}/participants/{participant_id}/ice    {candidate} -> {}
+    POST   /rooms/{room_id}/participants/{participant_id}/ice    {candidate} -> {added}
     DELETE /rooms/{room_id}/participants/{participant_id}        -> {}
     GET    /rooms/{room_id}/roster                               -> {roster}
     POST   /echo                                                 {sdp} -> {session_id, sdp}
@@ -11,26 +11,32 @@
     GET    /ready    200 while it takes new rooms, 503 when draining or full (unauthenticated)
 
 Everything but `/health` and `/ready` must be signed by the app (`request_auth`). JSON in,
-JSON out; every refusal is `{"error": {"code", "message"}}` with the status of its
+JSON out (parsed by `chalicelib.safe_json`: nesting past its limit is a 400 `bad_json`,
+like invalid JSON); every refusal is `{"error": {"code", "message"}}` with the status of its
 `MediaError`, and an unexpected failure is a 500 of the same shape without a traceback.
-A join into a new room needs a ready worker (`drain`). A connection test is always taken:
-it lasts two minutes at most, and refusing it would send the app looking for another
-worker for a consultation whose call may be in progress here.
+Remote ICE candidates, in offers and trickled, pass `candidate_policy` before aiortc sees
+them: non-public addresses are dropped (`{"added": false}`) unless the worker allows them,
+and a peer may send at most 32. A join into a new room needs a ready worker (`drain`).
+A connection test is always taken: it lasts two minutes at most, and refusing it would
+send the app looking for another worker for a consultation whose call may be in progress
+here.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
 
 from aiohttp import web
 
+from chalicelib.safe_json import UnsafeJson, loads
+from media_worker.candidate_policy import CandidateBudget, CandidatePolicy
 from media_worker.drain import WorkerState
 from media_worker.errors import InvalidField, MalformedJson, MediaError
 from media_worker.request_auth import RequestVerifier
 from media_worker.rooms_protocol import Rooms
+from media_worker.signaling import parse_candidate
 
 logger = logging.getLogger("media_worker.control_api")
 
@@ -41,7 +47,15 @@ _ID = re.compile(r"[A-Za-z0-9_.~=-]{1,128}")
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
-def build(*, rooms: Rooms, verifier: RequestVerifier, state: WorkerState) -> web.Application:
+def build(
+    *,
+    rooms: Rooms,
+    verifier: RequestVerifier,
+    state: WorkerState,
+    candidates: CandidatePolicy | None = None,
+) -> web.Application:
+    """The control API; `candidates` defaults to the strict policy (public addresses only)."""
+
     @web.middleware
     async def refusals_as_json(request: web.Request, handler: Any) -> web.StreamResponse:
         try:
@@ -73,14 +87,16 @@ def build(*, rooms: Rooms, verifier: RequestVerifier, state: WorkerState) -> web
     app = web.Application(
         middlewares=[refusals_as_json, signed_requests_only], client_max_size=MAX_BODY_BYTES
     )
-    app.add_routes(_Routes(rooms, state).table())
+    app.add_routes(_Routes(rooms, state, candidates or CandidatePolicy()).table())
     return app
 
 
 class _Routes:
-    def __init__(self, rooms: Rooms, state: WorkerState) -> None:
+    def __init__(self, rooms: Rooms, state: WorkerState, candidates: CandidatePolicy) -> None:
         self._rooms = rooms
         self._state = state
+        self._candidates = candidates
+        self._budget = CandidateBudget(candidates)
 
     def table(self) -> list[web.RouteDef]:
         participant = "/rooms/{room_id}/participants/{participant_id}"
@@ -98,8 +114,9 @@ class _Routes:
 
     async def offer(self, request: web.Request) -> web.Response:
         room_id, participant_id = _ids(request, "room_id", "participant_id")
-        sdp = _sdp(await _json_object(request))
+        sdp, carried = self._candidates.filter_offer(_sdp(await _json_object(request)))
         await self._state.admit_join(room_id)
+        self._budget.start((room_id, participant_id), carried)
         answer = await self._rooms.join(room_id, participant_id, sdp)
         roster = await self._rooms.roster(room_id)
         logger.info(
@@ -112,12 +129,26 @@ class _Routes:
         candidate = (await _json_object(request)).get("candidate")
         if not isinstance(candidate, dict):
             raise InvalidField("candidate", "candidate must be a JSON object")
+        parsed = parse_candidate(candidate)  # None: the browser's end-of-candidates marker
+        if parsed is not None:
+            self._budget.spend((room_id, participant_id))
+            if not self._candidates.admits(parsed):
+                logger.info(
+                    "candidate dropped",
+                    extra={
+                        "room_id": room_id,
+                        "participant_id": participant_id,
+                        "candidate_type": parsed.type,
+                    },
+                )
+                return web.json_response({"added": False})
         await self._rooms.add_ice_candidate(room_id, participant_id, candidate)
-        return web.json_response({})
+        return web.json_response({"added": True})
 
     async def leave(self, request: web.Request) -> web.Response:
         room_id, participant_id = _ids(request, "room_id", "participant_id")
         await self._rooms.leave(room_id, participant_id)
+        self._budget.forget((room_id, participant_id))
         logger.info(
             "participant left", extra={"room_id": room_id, "participant_id": participant_id}
         )
@@ -128,7 +159,7 @@ class _Routes:
         return web.json_response({"roster": await self._rooms.roster(room_id)})
 
     async def start_echo(self, request: web.Request) -> web.Response:
-        sdp = _sdp(await _json_object(request))
+        sdp, _ = self._candidates.filter_offer(_sdp(await _json_object(request)))
         session_id, answer = await self._rooms.start_echo(sdp)
         logger.info("connection test started", extra={"echo_session": session_id})
         return web.json_response({"session_id": session_id, "sdp": answer})
@@ -164,9 +195,9 @@ def _ids(request: web.Request, *names: str) -> tuple[str, ...]:
 
 async def _json_object(request: web.Request) -> dict[str, Any]:
     try:
-        document = json.loads(await request.read())
-    except ValueError:
-        raise MalformedJson("the body must be a JSON object") from None
+        document = loads(await request.read())
+    except UnsafeJson as error:
+        raise MalformedJson(f"the body {error}") from None
     if not isinstance(document, dict):
         raise MalformedJson("the body must be a JSON object")
     return document

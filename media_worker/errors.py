@@ -9,6 +9,7 @@ personal data.
     ├── BadRequest (400, bad_request)                   the caller can fix it
     │   ├── BadOffer (400, bad_offer)                    malformed or unsupported SDP offer
     │   ├── BadCandidate (400, bad_candidate)            malformed ICE candidate
+    │   │   └── TooManyCandidates (400, too_many_candidates) past the per-peer cap
     │   ├── MalformedJson (400, bad_json)                the body is not a JSON object
     │   └── InvalidField (400, invalid_field)            names the `field`
     ├── Unauthorized (401, unauthorized)                unsigned, badly signed, expired, replayed
@@ -66,6 +67,10 @@ class BadOffer(BadRequest):
 
 class BadCandidate(BadRequest):
     code = "bad_candidate"
+
+
+class TooManyCandidates(BadCandidate):
+    code = "too_many_candidates"
 
 
 class NotFound(MediaError):

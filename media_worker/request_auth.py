@@ -1,7 +1,8 @@
 """Checks the app's signature on each control request, and refuses replays.
 
 The scheme is defined once, in `chalicelib.media.control_signing` (standard library only; the image
-copies it). Here: a request passes when its signature matches, its timestamp is within
+copies it). Here: a request passes when its signature matches for this worker's own id
+(`VESTIBULE_MEDIA_WORKER_ID`: a request signed for another worker fails), its timestamp is within
 `VALIDITY_SECONDS` of this worker's clock, and its nonce has not been seen. Nonces are
 remembered only after the signature matched (so nobody can fill the ledger without the
 secret) and only until their request could no longer pass the timestamp check anyway.
@@ -54,10 +55,12 @@ class RequestVerifier:
         self,
         secret: str,
         *,
+        worker_id: str,
         clock: Callable[[], float] = time.time,
         ledger: NonceLedger | None = None,
     ) -> None:
         self._secret = secret
+        self._worker_id = worker_id
         self._clock = clock
         self._ledger = NonceLedger() if ledger is None else ledger
 
@@ -65,7 +68,9 @@ class RequestVerifier:
         """Return quietly for a good request; raise `Unauthorized` saying why otherwise."""
         now = self._clock()
         try:
-            nonce, timestamp = check(self._secret, method, path, body, headers, now=now)
+            nonce, timestamp = check(
+                self._secret, method, path, body, headers, worker_id=self._worker_id, now=now
+            )
         except SignatureRefused as refusal:
             raise Unauthorized(str(refusal)) from None
         if not self._ledger.remember(nonce, until=timestamp + VALIDITY_SECONDS, now=now):

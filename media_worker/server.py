@@ -18,6 +18,7 @@ import logging
 from aiohttp import web
 
 from media_worker import control_api
+from media_worker.candidate_policy import CandidatePolicy
 from media_worker.drain import WorkerState, wait_until_empty
 from media_worker.registration import Registration
 from media_worker.request_auth import RequestVerifier
@@ -39,10 +40,11 @@ async def run(
     host: str,
     port: int,
     drain_seconds: float,
+    candidates: CandidatePolicy | None = None,
 ) -> bool:
     """Serve until `stop` is set, then drain; True if every room ended before the deadline."""
     runner = web.AppRunner(
-        control_api.build(rooms=rooms, verifier=verifier, state=state),
+        control_api.build(rooms=rooms, verifier=verifier, state=state, candidates=candidates),
         access_log=None,
         handle_signals=False,
         shutdown_timeout=SHUTDOWN_TIMEOUT,

@@ -13,6 +13,7 @@ stops at start with a message an operator can act on. The variables:
 | `VESTIBULE_MEDIA_POOL` | the registry's pool the app assigns from | `default` |
 | `VESTIBULE_MEDIA_UDP_PORTS` | `low-high`: the only UDP ports ICE binds | the kernel's |
 | `VESTIBULE_MEDIA_PUBLIC_ADDRESS` | announced instead of the private IPv4 (NAT 1:1) | none |
+| `VESTIBULE_MEDIA_ALLOW_PRIVATE_CANDIDATES` | `1`: keep browsers' non-public candidates | `0` |
 | `VESTIBULE_MEDIA_STUN_URL` | the worker's own STUN server | none |
 | `VESTIBULE_MEDIA_TURN_URL`, `..._USERNAME`, `..._PASSWORD` | the worker's own TURN | none |
 | `VESTIBULE_MEDIA_CAPACITY` | participants + connection tests before new rooms wait | 20 |
@@ -74,6 +75,7 @@ class WorkerSettings:
     control_url: str
     udp_ports: PortRange | None
     public_address: str | None
+    allow_private_candidates: bool
     ice_servers: tuple[IceServer, ...]
     capacity: int
     heartbeat_seconds: float
@@ -96,6 +98,7 @@ class WorkerSettings:
             control_url=env.url("VESTIBULE_MEDIA_CONTROL_URL"),
             udp_ports=env.port_range("VESTIBULE_MEDIA_UDP_PORTS"),
             public_address=env.ipv4("VESTIBULE_MEDIA_PUBLIC_ADDRESS"),
+            allow_private_candidates=env.flag("VESTIBULE_MEDIA_ALLOW_PRIVATE_CANDIDATES"),
             ice_servers=env.ice_servers(),
             capacity=env.integer("VESTIBULE_MEDIA_CAPACITY", default=20, minimum=1),
             heartbeat_seconds=env.integer(
@@ -131,6 +134,12 @@ class _Reader(EnvReader):
         if not 1024 <= ports.low <= ports.high <= 65535:
             raise self.fail(f"{key} must be a range within 1024-65535, low to high")
         return ports
+
+    def flag(self, key: str) -> bool:
+        raw = (self.optional(key) or "0").lower()
+        if raw not in ("0", "1", "true", "false"):
+            raise self.fail(f"{key} must be 1 or 0, not {raw!r}")
+        return raw in ("1", "true")
 
     def ipv4(self, key: str) -> str | None:
         raw = self.optional(key)

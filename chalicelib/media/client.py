@@ -2,7 +2,7 @@
 
 Each method is one request to the worker a consultation is assigned to
 (`chalicelib.media.workers.WorkerEndpoint`), signed with `chalicelib.media.control_signing`
-and bounded
+for that worker's id (no other worker accepts it) and bounded
 by a timeout. urllib rather than an HTTP library keeps the Lambda package small.
 
 The worker's refusals become the app's errors, so routes and websocket handlers need no
@@ -12,7 +12,8 @@ worker refusing a *new* room: none of the consultation's calls is there), any ot
 and a worker that does not answer in time → `MediaUnavailable`, on which a caller asks
 `MediaWorkerRegistry.assign(..., instead_of=worker.worker_id)` for another worker and tries
 once more. 401 means the worker refused our signature: the two
-sides' `VESTIBULE_MEDIA_SHARED_SECRET` differ or their clocks disagree (`ConfigError`).
+sides' `VESTIBULE_MEDIA_SHARED_SECRET` differ, their clocks disagree, or the worker at the
+registered URL has another id than the registry's (`ConfigError`).
 """
 
 from __future__ import annotations
@@ -116,7 +117,9 @@ class MediaClient:
             raise ConfigError(f"media worker {worker.worker_id} has no http(s) control URL")
         body = b"" if payload is None else json.dumps(payload).encode()
         signed_path = f"{parts.path}?{parts.query}" if parts.query else parts.path
-        headers = control_signing.sign(self._secret, method, signed_path, body, now=self._now())
+        headers = control_signing.sign(
+            self._secret, method, signed_path, body, worker_id=worker.worker_id, now=self._now()
+        )
         if payload is not None:
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
@@ -152,7 +155,8 @@ def _refusal(status: int, error: dict[str, Any]) -> Exception:
     if status == 401:
         return ConfigError(
             "the media worker refused the app's signature: VESTIBULE_MEDIA_SHARED_SECRET "
-            "differs between the app and the worker, or their clocks disagree"
+            "differs between the app and the worker, their clocks disagree, or the worker at "
+            "that URL is not the worker the registry names (requests are signed for its id)"
         )
     by_status: dict[int, type[ClientError]] = {
         404: NotFound,

@@ -5,14 +5,18 @@ refuses a request whose signature is missing or wrong, whose timestamp is more t
 `VALIDITY_SECONDS` away from its own clock, or whose nonce it has already seen. The
 signature is HMAC-SHA256 over this canonical string (lines joined by `\\n`)::
 
-    vestibule-media-v1
+    vestibule-media-v2
+    <worker id: the registry's id of the worker the request is meant for>
     <METHOD>
     <path, with its query string, exactly as sent>
     <timestamp: whole Unix seconds>
     <nonce>
     <hex SHA-256 of the body bytes>
 
-and travels with the timestamp and the nonce in the `X-Vestibule-*` headers below.
+and travels with the timestamp and the nonce in the `X-Vestibule-*` headers below. The
+worker id binds a request to one worker: each worker checks against its own id, so a
+request signed for worker A and replayed to worker B within the window (B has not seen its
+nonce) is refused there.
 
 Standard library only: the media worker's image copies this file, so signing (here, in
 `chalicelib.media.client`) and checking (`media_worker.request_auth`) share one definition.
@@ -25,7 +29,7 @@ import hmac
 import secrets
 from collections.abc import Mapping
 
-SCHEME = "vestibule-media-v1"
+SCHEME = "vestibule-media-v2"
 TIMESTAMP_HEADER = "X-Vestibule-Timestamp"
 NONCE_HEADER = "X-Vestibule-Nonce"
 SIGNATURE_HEADER = "X-Vestibule-Signature"
@@ -38,9 +42,12 @@ class SignatureRefused(Exception):
     """The request is not signed, signed wrongly, too old or too new; says which."""
 
 
-def canonical_string(method: str, path: str, timestamp: str, nonce: str, body: bytes) -> bytes:
+def canonical_string(
+    worker_id: str, method: str, path: str, timestamp: str, nonce: str, body: bytes
+) -> bytes:
     body_hash = hashlib.sha256(body).hexdigest()
-    return "\n".join((SCHEME, method.upper(), path, timestamp, nonce, body_hash)).encode()
+    lines = (SCHEME, worker_id, method.upper(), path, timestamp, nonce, body_hash)
+    return "\n".join(lines).encode()
 
 
 def signature(secret: str, canonical: bytes) -> str:
@@ -48,12 +55,19 @@ def signature(secret: str, canonical: bytes) -> str:
 
 
 def sign(
-    secret: str, method: str, path: str, body: bytes, *, now: float, nonce: str | None = None
+    secret: str,
+    method: str,
+    path: str,
+    body: bytes,
+    *,
+    worker_id: str,
+    now: float,
+    nonce: str | None = None,
 ) -> dict[str, str]:
-    """The headers that authenticate one request made at Unix time `now`."""
+    """The headers that authenticate one request to worker `worker_id` at Unix time `now`."""
     timestamp = str(int(now))
     nonce = nonce or secrets.token_urlsafe(18)
-    canonical = canonical_string(method, path, timestamp, nonce, body)
+    canonical = canonical_string(worker_id, method, path, timestamp, nonce, body)
     return {
         TIMESTAMP_HEADER: timestamp,
         NONCE_HEADER: nonce,
@@ -68,9 +82,11 @@ def check(
     body: bytes,
     headers: Mapping[str, str],
     *,
+    worker_id: str,
     now: float,
 ) -> tuple[str, int]:
-    """Check the signature and the timestamp; return (nonce, timestamp) for the replay check.
+    """Check the signature (for this worker, `worker_id`) and the timestamp; return
+    (nonce, timestamp) for the replay check.
 
     `headers` must look names up case-insensitively, as every HTTP server's do.
     """
@@ -83,7 +99,8 @@ def check(
         raise SignatureRefused("the request's timestamp is malformed")
     if len(nonce) > MAX_NONCE_LENGTH:
         raise SignatureRefused("the request's nonce is too long")
-    expected = signature(secret, canonical_string(method, path, timestamp, nonce, body))
+    canonical = canonical_string(worker_id, method, path, timestamp, nonce, body)
+    expected = signature(secret, canonical)
     if not hmac.compare_digest(expected, given):
         raise SignatureRefused("the request's signature does not match")
     if abs(now - int(timestamp)) > VALIDITY_SECONDS:

@@ -31,7 +31,11 @@ from chalicelib.realtime.protocol import InboundMessage
 from chalicelib.realtime.push import Pusher
 
 MAX_SDP_CHARS = 30_000
-MAX_CANDIDATE_CHARS = 1_000
+#: A candidate line is about 100-200 characters; 512 leaves room for a long ufrag (<= 256).
+MAX_CANDIDATE_CHARS = 512
+MAX_MID_CHARS = 32
+MAX_MLINE_INDEX = 63
+MAX_UFRAG_CHARS = 256
 
 T = TypeVar("T")
 
@@ -81,11 +85,7 @@ class MediaSignaling:
 
     def ice(self, context: MessageContext, message: InboundMessage) -> Reply:
         room_id = _room_of(context)
-        candidate = message.data.get("candidate")
-        if not isinstance(candidate, dict) or not isinstance(candidate.get("candidate"), str):
-            raise InvalidField("candidate", "'candidate' must be an RTCIceCandidateInit object")
-        if len(candidate["candidate"]) > MAX_CANDIDATE_CHARS:
-            raise InvalidField("candidate", "the ICE candidate is too long")
+        candidate = _candidate_init(message.data.get("candidate"))
         participant_id = context.connection.principal_id
         worker = self._current_worker(room_id)
         self._client.add_ice_candidate(worker, room_id, participant_id, candidate)
@@ -143,6 +143,29 @@ def _room_of(context: MessageContext) -> str:
     if consultation_id is None:
         raise Forbidden("open a consultation before joining its call")
     return consultation_id
+
+
+def _candidate_init(value: object) -> dict[str, Any]:
+    """The RTCIceCandidateInit fields the worker uses, each bounded; anything else is left out.
+
+    How many candidates a connection may send, and which addresses are used, is the
+    worker's policy (`media_worker/candidate_policy.py`): it refuses past 32 per connection.
+    """
+    if not isinstance(value, dict) or not isinstance(value.get("candidate"), str):
+        raise InvalidField("candidate", "'candidate' must be an RTCIceCandidateInit object")
+    if len(value["candidate"]) > MAX_CANDIDATE_CHARS:
+        raise InvalidField("candidate", "the ICE candidate is too long")
+    mid, index, ufrag = (value.get(k) for k in ("sdpMid", "sdpMLineIndex", "usernameFragment"))
+    if mid is not None and not (isinstance(mid, str) and len(mid) <= MAX_MID_CHARS):
+        raise InvalidField("candidate", f"sdpMid must be a string of at most {MAX_MID_CHARS}")
+    if index is not None and not (type(index) is int and 0 <= index <= MAX_MLINE_INDEX):
+        raise InvalidField("candidate", f"sdpMLineIndex must be 0 to {MAX_MLINE_INDEX}")
+    if ufrag is not None and not (isinstance(ufrag, str) and len(ufrag) <= MAX_UFRAG_CHARS):
+        raise InvalidField("candidate", "usernameFragment must be a short string")
+    fields = {"candidate": value["candidate"], "sdpMid": mid, "sdpMLineIndex": index}
+    if ufrag is not None:
+        fields["usernameFragment"] = ufrag
+    return {key: field for key, field in fields.items() if field is not None}
 
 
 def _text(data: dict[str, Any], field: str, max_chars: int) -> str:

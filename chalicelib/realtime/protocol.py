@@ -6,16 +6,17 @@ reply, so a client can match answers to requests. Errors come back as
 
 API Gateway accepts 32 KB frames and 128 KB messages. Our messages are small (signaling,
 chat text; files go through S3), so the app takes at most one frame's worth: anything larger
-is refused with a `too_large` error frame instead of being half-processed.
+is refused with a `too_large` error frame instead of being half-processed. JSON nested
+deeper than `chalicelib.safe_json.MAX_DEPTH` is a `bad_json` error frame, like invalid JSON.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.errors import InvalidField, MalformedJson, PayloadTooLarge
+from chalicelib.safe_json import UnsafeJson, loads
 
 MAX_MESSAGE_BYTES = 32 * 1024
 MAX_TYPE_LENGTH = 64
@@ -40,9 +41,9 @@ def parse_message(body: str) -> InboundMessage:
     if len(body.encode("utf-8")) > MAX_MESSAGE_BYTES:
         raise PayloadTooLarge(f"messages are limited to {MAX_MESSAGE_BYTES} bytes")
     try:
-        payload = json.loads(body)
-    except ValueError:
-        raise MalformedJson("the message is not valid JSON") from None
+        payload = loads(body)
+    except UnsafeJson as error:
+        raise MalformedJson(f"the message {error}") from None
     if not isinstance(payload, dict):
         raise MalformedJson("the message must be a JSON object")
     message_type = payload.pop("type", None)
@@ -65,8 +66,8 @@ def request_id_of(body: str) -> str | None:
     if len(body) > MAX_MESSAGE_BYTES:
         return None
     try:
-        payload = json.loads(body)
-    except ValueError:
+        payload = loads(body)
+    except UnsafeJson:
         return None
     if isinstance(payload, dict) and isinstance(payload.get("id"), str | int):
         return str(payload["id"])[:MAX_ID_LENGTH]

@@ -53,10 +53,11 @@ def authenticated_clinician(request: Request, sessions: SessionBook) -> Principa
 
 
 def session_cookie(
-    token: str, *, lifetime: timedelta, secure: bool, name: str = COOKIE_NAME
+    token: str, *, lifetime: timedelta, secure: bool, name: str = COOKIE_NAME, path: str = "/api"
 ) -> str:
-    """The Set-Cookie value that starts a session (participants' cookie has its own `name`)."""
-    return _cookie(name, token, max_age=int(lifetime.total_seconds()), secure=secure)
+    """The Set-Cookie value that starts a session (participants' cookie has its own `name`;
+    the recent-device cookie its own `name` and `path`)."""
+    return _cookie(name, token, max_age=int(lifetime.total_seconds()), secure=secure, path=path)
 
 
 def cleared_cookie(*, secure: bool, name: str = COOKIE_NAME) -> str:
@@ -64,8 +65,8 @@ def cleared_cookie(*, secure: bool, name: str = COOKIE_NAME) -> str:
     return _cookie(name, "", max_age=0, secure=secure)
 
 
-def _cookie(name: str, value: str, *, max_age: int, secure: bool) -> str:
-    parts = [f"{name}={value}", "HttpOnly", "SameSite=Strict", "Path=/api"]
+def _cookie(name: str, value: str, *, max_age: int, secure: bool, path: str = "/api") -> str:
+    parts = [f"{name}={value}", "HttpOnly", "SameSite=Strict", f"Path={path}"]
     parts.append(f"Max-Age={max_age}")
     if secure:
         parts.append("Secure")

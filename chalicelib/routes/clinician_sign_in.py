@@ -1,13 +1,17 @@
 """Clinician sign-in: ask for an emailed link, spend it for a session, who am I, sign out.
 
-`chalicelib.auth.magic_links`, `chalicelib.auth.clinician_sessions` and
-`chalicelib.routes.clinician_auth` do the work; these routes translate requests and answers.
+`chalicelib.auth.magic_links`, `chalicelib.auth.clinician_sessions`,
+`chalicelib.auth.recent_devices` and `chalicelib.routes.clinician_auth` do the work; these
+routes translate requests and answers. A successful sign-in also sets the recent-device
+cookie (`vestibule_device`: HttpOnly, SameSite=Strict, 90 days, sent only to
+`/api/clinician`), which lets this browser ask for her link whatever strangers do.
 """
 
 from __future__ import annotations
 
 from chalice import Blueprint, Response
 
+from chalicelib.auth import recent_devices
 from chalicelib.auth.clinician_sessions import csrf_token_of
 from chalicelib.auth.principals import Principal
 from chalicelib.errors import Unauthorized
@@ -24,28 +28,45 @@ from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
 
+DEVICE_COOKIE = "vestibule_device"
+#: Sent to the sign-in routes only (asking for a link, starting a session), not the rest.
+DEVICE_COOKIE_PATH = "/api/clinician"
+
 
 @blueprint.route("/api/clinician/sign-in-links", methods=["POST"])
 def request_sign_in_link() -> Response:
     request = blueprint.current_request
     email = required_text(json_object(request), "email")
     source_ip = (request.context.get("identity") or {}).get("sourceIp") or "unknown"
-    services().magic_links.request(email, source_ip=source_ip)
+    device_token = session_token_of(request, DEVICE_COOKIE)
+    services().magic_links.request(email, source_ip=source_ip, device_token=device_token)
     return Response(body={"status": "sent_if_known"}, status_code=202, headers=NO_STORE)
 
 
 @blueprint.route("/api/clinician/sessions", methods=["POST"])
 def start_session() -> Response:
-    token = required_text(json_object(blueprint.current_request), "token")
+    request = blueprint.current_request
+    token = required_text(json_object(request), "token")
     clinician = services().magic_links.redeem(token)
     started = services().sessions.start(clinician)
+    device_token = services().recent_devices.remember(
+        clinician, replacing=session_token_of(request, DEVICE_COOKIE)
+    )
     body = {
         "clinician": _clinician_body(clinician),
         "csrf_token": started.csrf_token,
         "expires_in": int(started.lifetime.total_seconds()),
     }
-    cookie = session_cookie(started.token, lifetime=started.lifetime, secure=cookies_secure())
-    headers: Headers = {**NO_STORE, "Set-Cookie": cookie}
+    secure = cookies_secure()
+    cookie = session_cookie(started.token, lifetime=started.lifetime, secure=secure)
+    device_cookie = session_cookie(
+        device_token,
+        lifetime=recent_devices.LIFETIME,
+        secure=secure,
+        name=DEVICE_COOKIE,
+        path=DEVICE_COOKIE_PATH,
+    )
+    headers: Headers = {**NO_STORE, "Set-Cookie": [cookie, device_cookie]}
     return Response(body=body, status_code=201, headers=headers)
 
 

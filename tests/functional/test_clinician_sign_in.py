@@ -14,7 +14,15 @@ from chalice import Chalice
 from chalice.test import Client
 
 from chalicelib import wiring
+from chalicelib.auth.magic_links import (
+    PER_ADDRESS,
+    PER_ADDRESS_AND_SOURCE,
+    PER_DEVICE,
+    PER_SOURCE,
+)
+from chalicelib.auth.secret_tokens import token_hash
 from chalicelib.config import Settings
+from chalicelib.errors import RateLimited
 from chalicelib.store.models import Clinician, LinkToken
 from tests.conftest import START
 from tests.support.fakes import FakeWebsocketApi, FrozenClock
@@ -64,13 +72,29 @@ def start_session(client: Client, token: str) -> Any:
     )
 
 
+def set_cookies(response: Any) -> dict[str, list[str]]:
+    """Each cookie the response sets, by name: its `name=value` and then its attributes."""
+    headers = response.headers["Set-Cookie"]
+    values = [headers] if isinstance(headers, str) else headers
+    parts = [[part.strip() for part in value.split(";")] for value in values]
+    return {attributes[0].split("=", 1)[0]: attributes for attributes in parts}
+
+
 def signed_in(client: Client) -> tuple[str, str]:
     """Sign in as the known clinician; the cookie's `name=value` and the CSRF token."""
     ask_link(client, KNOWN)
     response = start_session(client, emailed_token())
     assert response.status_code == 201
-    cookie = response.headers["Set-Cookie"].split(";")[0]
+    cookie = set_cookies(response)["vestibule_session"][0]
     return cookie, json.loads(response.body)["csrf_token"]
+
+
+def device_cookie_of(client: Client) -> str:
+    """Sign in as the known clinician; the recent-device cookie's `name=value`."""
+    ask_link(client, KNOWN)
+    response = start_session(client, emailed_token())
+    assert response.status_code == 201
+    return set_cookies(response)["vestibule_device"][0]
 
 
 def test_known_and_unknown_emails_get_the_same_answer_and_only_known_ones_an_email(
@@ -123,9 +147,7 @@ def test_the_session_cookie_is_http_only_strict_and_scoped_to_the_api(
 ) -> None:
     with Client(app) as client:
         ask_link(client, KNOWN)
-        cookie = start_session(client, emailed_token()).headers["Set-Cookie"]
-    attributes = [part.strip() for part in cookie.split(";")]
-    assert attributes[0].startswith("vestibule_session=")
+        attributes = set_cookies(start_session(client, emailed_token()))["vestibule_session"]
     assert {"HttpOnly", "SameSite=Strict", "Path=/api", "Secure", "Max-Age=43200"} <= set(
         attributes
     )
@@ -144,9 +166,10 @@ def test_the_local_stack_cookie_is_not_secure(
     ).save()
     with Client(chalice_app) as client:
         ask_link(client, KNOWN)
-        cookie = start_session(client, emailed_token()).headers["Set-Cookie"]
-    assert "Secure" not in [part.strip() for part in cookie.split(";")]
-    assert "HttpOnly" in cookie
+        cookies = set_cookies(start_session(client, emailed_token()))
+    for attributes in cookies.values():
+        assert "Secure" not in attributes
+        assert "HttpOnly" in attributes
 
 
 def test_who_am_i_needs_a_session(app: Chalice, clinician: Clinician) -> None:
@@ -238,7 +261,7 @@ def test_a_session_signed_out_while_it_slides_on_stays_signed_out(
         racing = client.http.get("/api/clinician/session", headers={"Cookie": cookie})
         monkeypatch.undo()
     assert racing.status_code == 401
-    assert [item.purpose for item in LinkToken.scan()] == []
+    assert [item.purpose for item in LinkToken.scan()] == ["recent_device"]
 
 
 @pytest.mark.parametrize("email", [KNOWN, "nobody@clinic.example"])
@@ -299,3 +322,197 @@ def test_a_missing_sender_is_a_configuration_error(
     error = json.loads(response.body)["error"]
     assert error["code"] == "config_error"
     assert "VESTIBULE_SENDER_EMAIL" in error["message"]
+
+
+# --- nobody can use sign-in against a clinician -----------------------------------------
+
+
+def stranger(number: int) -> str:
+    """A source address other than the test client's (127.0.0.1)."""
+    return f"127.0.1.{number}"
+
+
+def ask_from(source_ip: str, email: str = KNOWN, device_token: str | None = None) -> bool:
+    """Ask through the code the route runs, from `source_ip`; False if rate limited."""
+    try:
+        wiring.services().magic_links.request(email, source_ip=source_ip, device_token=device_token)
+    except RateLimited:
+        return False
+    return True
+
+
+def flood(email: str = KNOWN) -> None:
+    """Strangers ask for `email` from many sources until its per-address ceiling is spent."""
+    answers = [ask_from(stranger(number), email) for number in range(PER_ADDRESS.hits + 1)]
+    assert answers[-1] is False
+
+
+def test_six_strangers_asking_for_her_address_do_not_lock_her_out(
+    app: Chalice, clinician: Clinician
+) -> None:
+    strangers = [ask_from(stranger(number)) for number in range(6)]
+    with Client(app) as client:
+        hers = ask_link(client, KNOWN)
+    assert strangers == [True] * 6
+    assert hers.status_code == 202
+    assert len(mail_sent()) == 7
+
+
+def test_six_strangers_at_their_own_limit_do_not_lock_her_out(
+    app: Chalice, clinician: Clinician
+) -> None:
+    for number in range(6):
+        answers = [ask_from(stranger(number)) for _ in range(PER_ADDRESS_AND_SOURCE.hits + 1)]
+        assert answers == [True] * PER_ADDRESS_AND_SOURCE.hits + [False]
+    with Client(app) as client:
+        assert ask_link(client, KNOWN).status_code == 202
+
+
+def test_the_per_address_ceiling_holds_across_sources_with_retry_after(
+    app: Chalice, clinician: Clinician
+) -> None:
+    flood()
+    with Client(app) as client:
+        refused = ask_link(client, KNOWN)
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60 * 60
+    assert len(mail_sent()) == PER_ADDRESS.hits
+
+
+def test_sign_in_sets_a_long_lived_recent_device_cookie_for_the_sign_in_routes(
+    app: Chalice, clinician: Clinician
+) -> None:
+    with Client(app) as client:
+        ask_link(client, KNOWN)
+        cookies = set_cookies(start_session(client, emailed_token()))
+    attributes = cookies["vestibule_device"]
+    assert {"HttpOnly", "SameSite=Strict", "Path=/api/clinician", "Secure"} <= set(attributes)
+    assert f"Max-Age={90 * 24 * 3600}" in attributes
+    token = attributes[0].split("=", 1)[1]
+    stored = LinkToken.get(token_hash(token))
+    assert (stored.purpose, stored.clinician_id) == ("recent_device", "c1")
+
+
+def test_her_recent_device_gets_her_link_even_under_a_flood(
+    app: Chalice, clinician: Clinician
+) -> None:
+    with Client(app) as client:
+        device = device_cookie_of(client)
+        flood()
+        for _ in range(PER_SOURCE.hits):  # and her own network's address is spent too
+            ask_from("127.0.0.1", "someone.else@clinic.example")
+        without_cookie = ask_link(client, KNOWN)
+        with_cookie = client.http.post(
+            "/api/clinician/sign-in-links",
+            headers={**JSON, "Cookie": device},
+            body=json.dumps({"email": KNOWN}),
+        )
+    assert without_cookie.status_code == 429
+    assert with_cookie.status_code == 202
+    assert json.loads(with_cookie.body) == {"status": "sent_if_known"}
+    assert mail_sent()[-1].destinations == [KNOWN]
+
+
+def test_a_recent_device_vouches_only_for_its_clinician_while_she_is_active(
+    app: Chalice, clinician: Clinician
+) -> None:
+    with Client(app) as client:
+        device = device_cookie_of(client).split("=", 1)[1]
+    Clinician(
+        clinician_id="c2",
+        clinic_id="clinic-1",
+        email="colleague@clinic.example",
+        display_name="Dr Two",
+        created_at=START,
+    ).save()
+    flood("colleague@clinic.example")
+    assert not ask_from("127.0.0.1", "colleague@clinic.example", device_token=device)
+
+    flood()
+    assert ask_from("127.0.0.1", KNOWN, device_token=device)
+    clinician.update(actions=[Clinician.active.set(False)])
+    assert not ask_from("127.0.0.1", KNOWN, device_token=device)
+
+
+def test_a_session_token_does_not_vouch_as_a_recent_device(
+    app: Chalice, clinician: Clinician
+) -> None:
+    with Client(app) as client:
+        session = signed_in(client)[0].split("=", 1)[1]
+    flood()
+    assert not ask_from("127.0.0.1", KNOWN, device_token=session)
+
+
+def test_a_recent_device_counts_against_its_own_limit(app: Chalice, clinician: Clinician) -> None:
+    with Client(app) as client:
+        device = device_cookie_of(client).split("=", 1)[1]
+    answers = [ask_from("127.0.0.1", device_token=device) for _ in range(PER_DEVICE.hits + 1)]
+    assert answers == [True] * PER_DEVICE.hits + [False]
+
+
+def test_a_recent_device_expires_after_ninety_days(
+    app: Chalice, clinician: Clinician, clock: FrozenClock
+) -> None:
+    with Client(app) as client:
+        device = device_cookie_of(client).split("=", 1)[1]
+    clock.advance(timedelta(days=90))
+    flood()
+    assert not ask_from("127.0.0.1", KNOWN, device_token=device)
+
+
+def test_signing_in_again_replaces_the_browsers_recent_device_token(
+    app: Chalice, clinician: Clinician
+) -> None:
+    with Client(app) as client:
+        first = device_cookie_of(client)
+        ask_link(client, KNOWN)
+        again = client.http.post(
+            "/api/clinician/sessions",
+            headers={**JSON, "Cookie": first},
+            body=json.dumps({"token": emailed_token()}),
+        )
+    second = set_cookies(again)["vestibule_device"][0]
+    assert second != first
+    devices = [item for item in LinkToken.scan() if item.purpose == "recent_device"]
+    assert [item.token_hash for item in devices] == [token_hash(second.split("=", 1)[1])]
+
+
+def test_the_recent_device_cookie_is_not_a_session(app: Chalice, clinician: Clinician) -> None:
+    with Client(app) as client:
+        device = device_cookie_of(client).split("=", 1)[1]
+        response = client.http.get(
+            "/api/clinician/session", headers={"Cookie": f"vestibule_session={device}"}
+        )
+    assert response.status_code == 401
+
+
+def test_a_refused_email_answers_exactly_like_an_unknown_address_and_logs_no_address(
+    app: Chalice, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    Clinician(
+        clinician_id="c1",
+        clinic_id="clinic-1",
+        email=KNOWN,
+        display_name="Dr Who",
+        created_at=START,
+    ).save()  # the sender is not verified: SES refuses every message (MessageRejected)
+    with Client(app) as client:
+        known = ask_link(client, KNOWN)
+        unknown = ask_link(client, "nobody@clinic.example")
+    assert (
+        (known.status_code, known.body)
+        == (unknown.status_code, unknown.body)
+        == (
+            202,
+            b'{"status":"sent_if_known"}',
+        )
+    )
+    assert dict(known.headers) == dict(unknown.headers)
+    assert clock.slept == [0.5, 0.5]
+    assert mail_sent() == []
+    [refusal] = [r for r in caplog.records if r.getMessage() == "sign-in link not sent"]
+    assert (refusal.levelname, refusal.__dict__["reason"]) == ("WARNING", "MessageRejected")
+    assert all(record.exc_info is None for record in caplog.records)  # no traceback
+    logged = " ".join(f"{record.getMessage()} {record.__dict__}" for record in caplog.records)
+    for address in (KNOWN, "nobody@clinic.example", "dr.who", SENDER):
+        assert address not in logged

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import boto3
 import pytest
 from pynamodb.attributes import TTLAttribute
 
+from chalicelib.clinics.staff import ClinicianAccounts
 from chalicelib.config import Settings
 from chalicelib.consultations import queries
 from chalicelib.errors import NotFound
@@ -16,6 +18,7 @@ from chalicelib.store.models import (
     RECENT_CHAT_MESSAGES,
     TABLE_MODELS,
     Clinic,
+    Clinician,
     Connection,
     ConsultationItem,
     Participant,
@@ -24,9 +27,16 @@ from chalicelib.store.models import (
 from chalicelib.store.tables import create_tables
 from tests.conftest import START
 from tests.support import builders
+from tests.support.fakes import FrozenClock
 
 #: Models that hold no personal data and so need no retention TTL.
 NO_PERSONAL_DATA = {Clinic}
+#: Models whose items may lack `expires_at`, and the rule that sets it.
+EXPIRY_SET_LATER = {
+    Clinician: "kept while active; deactivating sets it (chalicelib.clinics.staff)",
+    ConsultationItem: "the base class: each kind of item is written with its expiry",
+}
+RETENTION = timedelta(days=30)
 
 
 def test_every_table_is_created_from_the_models_with_its_ttl(
@@ -51,6 +61,88 @@ def test_every_model_with_personal_data_has_a_ttl_attribute() -> None:
             if isinstance(attribute, TTLAttribute)
         ]
         assert ttl_attributes == ([] if model in NO_PERSONAL_DATA else ["expires_at"]), model
+
+
+def test_only_models_with_a_named_rule_may_hold_items_without_an_expiry() -> None:
+    optional = {
+        model
+        for model in TABLE_MODELS
+        if model not in NO_PERSONAL_DATA and model.get_attributes()["expires_at"].null
+    }
+    assert optional == set(EXPIRY_SET_LATER)
+
+
+def saved_clinician(clinician_id: str = "d1") -> Clinician:
+    clinician = Clinician(
+        clinician_id=clinician_id,
+        clinic_id="k1",
+        email=f"{clinician_id}@clinic.test",
+        display_name="Dr Test",
+        created_at=START,
+    )
+    clinician.save()
+    return clinician
+
+
+def test_an_active_clinicians_personal_data_is_kept_while_active(tables: None) -> None:
+    saved_clinician()
+    assert Clinician.get("d1").expires_at is None
+
+
+def test_a_deactivated_clinicians_personal_data_expires_one_retention_period_later(
+    tables: None, clock: FrozenClock
+) -> None:
+    saved_clinician()
+    clock.advance(timedelta(days=400))
+    expires_at = ClinicianAccounts(clock=clock, retention=RETENTION).deactivate("d1")
+    stored = Clinician.get("d1")
+    assert expires_at == stored.expires_at == clock.now() + RETENTION
+    assert stored.active is False
+
+
+def test_deactivating_again_does_not_push_the_deletion_further(
+    tables: None, clock: FrozenClock
+) -> None:
+    saved_clinician()
+    accounts = ClinicianAccounts(clock=clock, retention=RETENTION)
+    first = accounts.deactivate("d1")
+    clock.advance(timedelta(days=10))
+    assert accounts.deactivate("d1") is None
+    assert Clinician.get("d1").expires_at == first
+
+
+def test_racing_deactivations_set_one_expiry_and_one_of_them_wins(tables: None) -> None:
+    saved_clinician()
+    contenders = [
+        ClinicianAccounts(clock=FrozenClock(START + timedelta(hours=n)), retention=RETENTION)
+        for n in range(8)
+    ]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda accounts: accounts.deactivate("d1"), contenders))
+    winners = [result for result in results if result is not None]
+    assert len(winners) == 1
+    assert Clinician.get("d1").expires_at == winners[0]
+
+
+def test_reactivating_keeps_the_clinician_again(tables: None, clock: FrozenClock) -> None:
+    saved_clinician()
+    accounts = ClinicianAccounts(clock=clock, retention=RETENTION)
+    accounts.deactivate("d1")
+    assert accounts.reactivate("d1") is True
+    stored = Clinician.get("d1")
+    assert (stored.active, stored.expires_at) == (True, None)
+    assert accounts.reactivate("d1") is False
+
+
+def test_an_unknown_clinician_cannot_be_deactivated_or_reactivated(
+    tables: None, clock: FrozenClock
+) -> None:
+    accounts = ClinicianAccounts(clock=clock, retention=RETENTION)
+    with pytest.raises(NotFound):
+        accounts.deactivate("ghost")
+    with pytest.raises(NotFound):
+        accounts.reactivate("ghost")
+    assert Clinician.count() == 0  # no bare item was written
 
 
 def test_waiting_room_loads_in_one_query(dynamodb_calls: list[str]) -> None:

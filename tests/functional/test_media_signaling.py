@@ -165,7 +165,19 @@ def test_candidates_are_relayed_and_checked(router: MessageRouter, client: FakeM
     ask(router, context, "media.join", sdp=OFFER)
     ask(router, context, "media.ice", candidate=candidate)
     assert client.candidates == [("c1", "p1", candidate)]
-    for bad in (None, "text", {"sdpMid": "0"}, {"candidate": "x" * 2000}):
+    line = candidate["candidate"]
+    for bad in (
+        None,
+        "text",
+        {"sdpMid": "0"},
+        {"candidate": "x" * 513},
+        {"candidate": line, "sdpMid": "m" * 33},
+        {"candidate": line, "sdpMid": 0},
+        {"candidate": line, "sdpMLineIndex": 64},
+        {"candidate": line, "sdpMLineIndex": True},
+        {"candidate": line, "sdpMLineIndex": -1},
+        {"candidate": line, "usernameFragment": "u" * 257},
+    ):
         with pytest.raises(InvalidField) as caught:
             ask(router, context, "media.ice", candidate=bad)
         assert caught.value.field == "candidate"
@@ -176,6 +188,25 @@ def test_join_without_a_usable_offer_names_the_field(router: MessageRouter, sdp:
     with pytest.raises(InvalidField) as caught:
         ask(router, connected("p1"), "media.join", sdp=sdp)
     assert caught.value.field == "sdp"
+
+
+def test_only_the_candidate_fields_the_worker_uses_are_relayed(
+    router: MessageRouter, client: FakeMediaClient
+) -> None:
+    context = connected("p1")
+    ask(router, context, "media.join", sdp=OFFER)
+    sent = {
+        "candidate": "candidate:1 1 udp 1 127.0.0.1 5000 typ host",
+        "sdpMLineIndex": 0,
+        "usernameFragment": "abcd",
+        "padding": ["x"] * 1000,
+    }
+    ask(router, context, "media.ice", candidate=sent)
+    assert client.candidates[-1][2] == {
+        "candidate": sent["candidate"],
+        "sdpMLineIndex": 0,
+        "usernameFragment": "abcd",
+    }
 
 
 def test_a_connection_outside_any_consultation_cannot_signal(router: MessageRouter) -> None:

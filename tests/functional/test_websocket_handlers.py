@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -101,6 +102,18 @@ def test_bad_messages_get_an_error_frame_and_nothing_else(
     if code in ("invalid_field", "unknown_type"):
         assert frame["id"] == "5"
     assert Connection.get("conn-1")  # the connection stays usable
+
+
+def test_deeply_nested_json_is_a_bad_json_frame_and_no_traceback_is_logged(
+    client: Client, websocket_api: FakeWebsocketApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    connect(client, "conn-1")
+    send(client, "conn-1", "[" * 15_000)
+    [frame] = websocket_api.frames("conn-1")
+    assert (frame["type"], frame["code"]) == ("error", "bad_json")
+    assert "nests deeper than" in frame["message"]
+    assert all(record.exc_info is None for record in caplog.records)  # no traceback
+    assert all(record.levelno < logging.ERROR for record in caplog.records)
 
 
 def test_the_connection_keeps_working_after_an_error(

@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from chalicelib.media import control_signing
 from media_worker import control_api
+from media_worker.candidate_policy import CandidatePolicy
 from media_worker.drain import WorkerState
 from media_worker.request_auth import RequestVerifier
 from tests.media_worker.fake_rooms import FakeRooms
@@ -29,11 +30,15 @@ class Worker:
     capacity: int = 10
     rooms: FakeRooms = field(default_factory=FakeRooms)
     now: float = NOW
+    worker_id: str = "w1"
+    candidates: CandidatePolicy = field(default_factory=CandidatePolicy)
 
     def __post_init__(self) -> None:
         self.state = WorkerState(rooms=self.rooms, capacity=self.capacity)
-        verifier = RequestVerifier(SECRET, clock=lambda: self.now)
-        self.app = control_api.build(rooms=self.rooms, verifier=verifier, state=self.state)
+        verifier = RequestVerifier(SECRET, worker_id=self.worker_id, clock=lambda: self.now)
+        self.app = control_api.build(
+            rooms=self.rooms, verifier=verifier, state=self.state, candidates=self.candidates
+        )
 
     def serve(self, scenario: Callable[[Caller], Awaitable[T]]) -> T:
         """Run `scenario` against this worker on a fresh event loop."""
@@ -61,18 +66,26 @@ class Caller:
         signed_at: float | None = None,
         nonce: str | None = None,
         signed: bool = True,
+        signed_for: str | None = None,
     ) -> tuple[int, dict[str, Any]]:
         """One request, signed like the app's unless told otherwise; (status, JSON body)."""
         body = raw_body if raw_body is not None else b"" if payload is None else json.dumps(payload)
         body = body.encode() if isinstance(body, str) else body
         at = self.worker.now if signed_at is None else signed_at
+        worker_id = self.worker.worker_id if signed_for is None else signed_for
         headers = (
-            control_signing.sign(secret, method, path, body, now=at, nonce=nonce) if signed else {}
+            control_signing.sign(
+                secret, method, path, body, worker_id=worker_id, now=at, nonce=nonce
+            )
+            if signed
+            else {}
         )
         async with self.client.request(method, path, data=body, headers=headers) as response:
             assert response.content_type == "application/json"
             return response.status, await response.json()
 
-    async def join(self, room: str, participant: str) -> tuple[int, dict[str, Any]]:
+    async def join(
+        self, room: str, participant: str, sdp: str = OFFER
+    ) -> tuple[int, dict[str, Any]]:
         path = f"/rooms/{room}/participants/{participant}/offer"
-        return await self.call("POST", path, {"sdp": OFFER})
+        return await self.call("POST", path, {"sdp": sdp})

@@ -1,4 +1,4 @@
-"""The worker's image holds what the worker imports: its requirements and three app modules.
+"""The worker's image holds what the worker imports: its requirements and four app modules.
 
 Docker is not available where the suite runs, so these read the sources and the Dockerfile
 instead of building the image.
@@ -14,7 +14,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = ROOT / "media_worker"
 #: The app modules the image copies (with the `__init__.py` of each package on the way).
-SHARED = {"chalicelib.media.control_signing", "chalicelib.env_reader", "chalicelib.store.models"}
+SHARED = {
+    "chalicelib.media.control_signing",
+    "chalicelib.env_reader",
+    "chalicelib.safe_json",
+    "chalicelib.store.models",
+}
 
 
 def imports(path: Path) -> set[str]:

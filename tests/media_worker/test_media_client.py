@@ -28,12 +28,15 @@ T = TypeVar("T")
 Scenario = Callable[[MediaClient, WorkerEndpoint], T]
 
 
-def against(worker: Worker, scenario: Scenario[T], *, secret: str | None = SECRET) -> T:
-    """Run the blocking client in a thread while the worker serves on a real port."""
+def against(
+    worker: Worker, scenario: Scenario[T], *, secret: str | None = SECRET, registered_as: str = "w1"
+) -> T:
+    """Run the blocking client in a thread while the worker serves on a real port; the
+    registry knows the worker as `registered_as` (the id the client signs for)."""
 
     async def main() -> T:
         async with TestServer(worker.app) as server:
-            endpoint = WorkerEndpoint("w1", str(server.make_url("/")))
+            endpoint = WorkerEndpoint(registered_as, str(server.make_url("/")))
             client = MediaClient(secret=secret, timeout=2, now=lambda: worker.now)
             return await asyncio.to_thread(scenario, client, endpoint)
 
@@ -120,6 +123,17 @@ def test_a_refused_signature_is_a_configuration_error() -> None:
             lambda c, w: c.roster(w, "c1"),
             secret="another-secret-of-the-same-length-0123456789",
         )
+
+
+def test_the_client_signs_for_the_registered_worker_only() -> None:
+    joined = against(
+        Worker(worker_id="w7"), lambda c, w: c.offer(w, "c1", "p1", OFFER), registered_as="w7"
+    )
+    assert joined["sdp"] == "v=0 answer for p1"
+    worker = Worker(worker_id="w7")
+    with pytest.raises(ConfigError, match="not the worker the registry names"):
+        against(worker, lambda c, w: c.offer(w, "c1", "p1", OFFER), registered_as="w8")
+    assert worker.rooms.rooms == {}
 
 
 def test_without_a_secret_nothing_is_sent() -> None:

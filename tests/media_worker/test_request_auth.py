@@ -22,13 +22,13 @@ class Clock:
 
 def verify(verifier: RequestVerifier, *, nonce: str, signed_at: float = NOW) -> None:
     headers = control_signing.sign(
-        SECRET, "GET", "/rooms/c1/roster", b"", now=signed_at, nonce=nonce
+        SECRET, "GET", "/rooms/c1/roster", b"", worker_id="w1", now=signed_at, nonce=nonce
     )
     verifier.verify("GET", "/rooms/c1/roster", b"", headers)
 
 
 def test_a_nonce_is_good_once() -> None:
-    verifier = RequestVerifier(SECRET, clock=Clock())
+    verifier = RequestVerifier(SECRET, worker_id="w1", clock=Clock())
     verify(verifier, nonce="n-1")
     with pytest.raises(Unauthorized, match="already used"):
         verify(verifier, nonce="n-1")
@@ -36,7 +36,7 @@ def test_a_nonce_is_good_once() -> None:
 
 def test_a_nonce_is_forgotten_once_its_request_could_no_longer_pass() -> None:
     clock, ledger = Clock(), NonceLedger()
-    verifier = RequestVerifier(SECRET, clock=clock, ledger=ledger)
+    verifier = RequestVerifier(SECRET, worker_id="w1", clock=clock, ledger=ledger)
     verify(verifier, nonce="n-1")
 
     clock.now = NOW + 31
@@ -49,14 +49,16 @@ def test_a_nonce_is_forgotten_once_its_request_could_no_longer_pass() -> None:
 
 def test_refused_signatures_never_reach_the_ledger() -> None:
     ledger = NonceLedger()
-    verifier = RequestVerifier(SECRET, clock=Clock(), ledger=ledger)
+    verifier = RequestVerifier(SECRET, worker_id="w1", clock=Clock(), ledger=ledger)
     with pytest.raises(Unauthorized):
         verifier.verify("GET", "/", b"", {"X-Vestibule-Nonce": "n", "X-Vestibule-Timestamp": "1"})
     assert len(ledger) == 0
 
 
 def test_a_full_ledger_refuses_rather_than_forgets() -> None:
-    verifier = RequestVerifier(SECRET, clock=Clock(), ledger=NonceLedger(max_entries=2))
+    verifier = RequestVerifier(
+        SECRET, worker_id="w1", clock=Clock(), ledger=NonceLedger(max_entries=2)
+    )
     verify(verifier, nonce="n-1")
     verify(verifier, nonce="n-2")
     with pytest.raises(TooManyRequests):

@@ -55,7 +55,7 @@ class Harness:
                 rooms=self.rooms,
                 state=self.state,
                 registration=registration,
-                verifier=RequestVerifier(SECRET),
+                verifier=RequestVerifier(SECRET, worker_id="w1"),
                 stop=self.stop,
                 host="127.0.0.1",
                 port=self.port,

@@ -27,6 +27,7 @@ def test_minimal_environment_gives_the_documented_defaults() -> None:
     assert (settings.udp_ports, settings.public_address, settings.ice_servers) == (None, None, ())
     assert (settings.capacity, settings.heartbeat_seconds, settings.drain_seconds) == (20, 10, 100)
     assert (settings.table_prefix, settings.region) == ("vestibule-prod-", "eu-west-1")
+    assert settings.allow_private_candidates is False
 
 
 def test_every_value_can_be_set() -> None:
@@ -46,8 +47,10 @@ def test_every_value_can_be_set() -> None:
             "VESTIBULE_MEDIA_HEARTBEAT_SECONDS": "5",
             "VESTIBULE_MEDIA_DRAIN_SECONDS": "0",
             "VESTIBULE_TABLE_PREFIX": "clinic-a-",
+            "VESTIBULE_MEDIA_ALLOW_PRIVATE_CANDIDATES": "1",
         }
     )
+    assert settings.allow_private_candidates is True
 
     assert (settings.worker_id, settings.pool, settings.control_port) == ("task-1", "eu-2", 9000)
     assert settings.udp_ports == PortRange(40000, 40999) and len(settings.udp_ports) == 1000
@@ -75,6 +78,7 @@ def test_every_value_can_be_set() -> None:
         ("VESTIBULE_MEDIA_CAPACITY", "0", "must be at least 1"),
         ("VESTIBULE_MEDIA_CONTROL_PORT", "70000", "must be at most 65535"),
         ("VESTIBULE_MEDIA_TURN_URL", "turn:t.example", "VESTIBULE_MEDIA_TURN_USERNAME is not set"),
+        ("VESTIBULE_MEDIA_ALLOW_PRIVATE_CANDIDATES", "maybe", "must be 1 or 0"),
         ("VESTIBULE_STAGE", "", "VESTIBULE_STAGE is not set"),
         ("AWS_REGION", "", "AWS_REGION, AWS_DEFAULT_REGION"),
     ],

@@ -96,6 +96,7 @@ def test_the_app_and_the_worker_share_the_secrets_of_one_stack() -> None:
         app[MEDIA_SECRET_VARIABLE] == worker[MEDIA_SECRET_VARIABLE] == base[MEDIA_SECRET_VARIABLE]
     )
     assert worker["VESTIBULE_MEDIA_TURN_USERNAME"].endswith(":local-worker")
+    assert worker["VESTIBULE_MEDIA_ALLOW_PRIVATE_CANDIDATES"] == "1"  # browser on this machine
     assert "VESTIBULE_MEDIA_TURN_URL" not in media_worker_environment(
         options, base, with_turn=False
     )

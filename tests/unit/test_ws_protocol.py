@@ -66,6 +66,13 @@ def test_message_of_exactly_the_limit_is_accepted() -> None:
     assert parse_message(body).type == "chat"
 
 
+@pytest.mark.parametrize("body", ["[" * 15_000, '{"type": "ping", "x": ' + "[" * 15_000])
+def test_deeply_nested_json_is_malformed_and_names_the_nesting(body: str) -> None:
+    with pytest.raises(MalformedJson, match="nests deeper than"):
+        parse_message(body)
+    assert request_id_of(body) is None
+
+
 def test_request_id_is_recovered_from_a_message_that_failed_validation() -> None:
     assert request_id_of('{"id": 3}') == "3"
     assert request_id_of("{broken") is None
