@@ -15,16 +15,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib.errors import InvalidField
+from chalicelib.i18n.catalogue import available_languages
 from chalicelib.messaging.contact_points import normalise_email, normalise_phone
-from chalicelib.messaging.courier import CHANNELS
+from chalicelib.store.enums import GUEST_ROLES, PHONE_CHANNELS, Channel
 
-LANGUAGES = ("en", "fr", "de", "fi")
 MIN_DURATION_MINUTES, MAX_DURATION_MINUTES = 5, 240
 MAX_CLINICIANS = 4
 #: phonenumbers' "unknown region": only numbers with their `+<country code>` are read.
 INTERNATIONAL_ONLY = "ZZ"
-PHONE_CHANNELS = frozenset({"sms", "whatsapp"})
-GUEST_ROLES = ("family", "interpreter", "professional")
 #: What `PATCH .../participants/{id}` may change.
 CHANGEABLE = ("display_name", "phone", "email", "channels", "language")
 
@@ -119,8 +117,8 @@ def schedule_change(body: dict[str, Any]) -> ScheduleChange:
 
 def invitation_request(body: dict[str, Any]) -> InvitationRequest:
     channel = body.get("channel")
-    if channel not in CHANNELS:
-        raise InvalidField("channel", f"`channel` must be one of {', '.join(CHANNELS)}")
+    if channel not in tuple(Channel):
+        raise InvalidField("channel", f"`channel` must be one of {', '.join(tuple(Channel))}")
     resend = body.get("resend", False)
     if not isinstance(resend, bool):
         raise InvalidField("resend", "`resend` must be a boolean")
@@ -201,13 +199,18 @@ def _details(value: Any, prefix: str = "") -> ParticipantDetails:
     except InvalidField as error:
         raise InvalidField(field("email"), field(error.message)) from None
     channels = value.get("channels")
-    if not isinstance(channels, list) or not channels or any(c not in CHANNELS for c in channels):
+    if (
+        not isinstance(channels, list)
+        or not channels
+        or any(c not in tuple(Channel) for c in channels)
+    ):
         raise InvalidField(
-            field("channels"), f"`{field('channels')}` must list some of {', '.join(CHANNELS)}"
+            field("channels"),
+            f"`{field('channels')}` must list some of {', '.join(tuple(Channel))}",
         )
     if phone is None and PHONE_CHANNELS.intersection(channels):
         raise InvalidField(field("phone"), f"sms and whatsapp need `{field('phone')}`")
-    if email is None and "email" in channels:
+    if email is None and Channel.EMAIL in channels:
         raise InvalidField(field("email"), f"email needs `{field('email')}`")
     language = value.get("language")
     return ParticipantDetails(
@@ -268,6 +271,6 @@ def _duration(value: Any, field: str) -> int:
 
 
 def _language(value: Any, field: str) -> str:
-    if value not in LANGUAGES:
-        raise InvalidField(field, f"`{field}` must be one of {', '.join(LANGUAGES)}")
+    if value not in available_languages():
+        raise InvalidField(field, f"`{field}` must be one of {', '.join(available_languages())}")
     return str(value)

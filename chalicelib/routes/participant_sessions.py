@@ -9,10 +9,11 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.errors import InvalidField, Unauthorized
-from chalicelib.participants.links import CANCELLED, COOKIE_NAME
+from chalicelib.participants.links import COOKIE_NAME
 from chalicelib.routes.clinician_auth import cleared_cookie, session_cookie, session_token_of
 from chalicelib.routes.http_headers import NO_STORE, cookies_secure
 from chalicelib.routes.request_body import json_object, required_text
+from chalicelib.store.enums import ConsultationStatus
 from chalicelib.store.models import (
     CONSULTATION_SK,
     Clinic,
@@ -62,7 +63,7 @@ def who_am_i() -> Response:
         clinic = Clinic.get(principal.clinic_id)
     except (Consultation.DoesNotExist, Participant.DoesNotExist, Clinic.DoesNotExist):
         raise Unauthorized("the session's consultation no longer exists") from None
-    if consultation.status == CANCELLED:
+    if consultation.status == ConsultationStatus.CANCELLED:
         raise Unauthorized("the consultation has been cancelled")
     answer = {
         "consultation_id": consultation.consultation_id,
