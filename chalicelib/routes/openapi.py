@@ -5,10 +5,19 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.routes.openapi_document import document
+from chalicelib.routes.operations import Security, answer_of, operation
+from chalicelib.routes.response_bodies import OpenApiAnswer
 
 blueprint = Blueprint(__name__)
 
 
-@blueprint.route("/api/openapi.json", methods=["GET"])
+@operation(
+    blueprint,
+    "GET",
+    "/api/openapi.json",
+    summary="This document.",
+    answers={200: answer_of("The OpenAPI document.", OpenApiAnswer)},
+    security=Security.PUBLIC,
+)
 def openapi_document() -> Response:
     return Response(body=document(), status_code=200, headers={"Cache-Control": "no-cache"})
