@@ -19,7 +19,7 @@ from chalicelib.consultations.schedule import ConsultationRecord
 from chalicelib.i18n.languages import Language
 from chalicelib.messaging.ledger import deliveries
 from chalicelib.routes.clinician_auth import authenticated_clinician
-from chalicelib.routes.http_headers import NO_STORE, Headers
+from chalicelib.routes.http_headers import JSON_CONTENT, NO_STORE, Headers
 from chalicelib.routes.request_body import decode
 from chalicelib.routes.response_bodies import (
     ConsultationAnswer,
@@ -51,12 +51,15 @@ def body_of(blueprint: Blueprint, model: type[Model]) -> Model:
 def answer(
     body: msgspec.Struct | None, status: int = 200, headers: Headers | None = None
 ) -> Response:
-    """A JSON answer, or with `None` an empty one (Chalice would send `null`, which a 204
-    must not carry: a proxy that trusts the status leaves the bytes on the connection)."""
+    """A JSON answer with its Content-Type, or with `None` an empty one (Chalice would send
+    `null`, which a 204 must not carry: a proxy that trusts the status leaves the bytes on
+    the connection). Not cached unless `headers` say otherwise."""
+    if body is None:
+        return Response(body="", status_code=status, headers={**NO_STORE, **(headers or {})})
     return Response(
-        body="" if body is None else msgspec.to_builtins(body),
+        body=msgspec.to_builtins(body),
         status_code=status,
-        headers={**NO_STORE, **(headers or {})},
+        headers={**NO_STORE, **JSON_CONTENT, **(headers or {})},
     )
 
 

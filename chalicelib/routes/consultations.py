@@ -109,7 +109,10 @@ def change(consultation_id: str) -> Response:
     "POST",
     CONSULTATION + "/cancel",
     summary="Cancel the consultation (idempotent).",
-    answers={200: answer_of("Cancelled.", ConsultationAnswer), **errors(401, 403, 404)},
+    answers={
+        200: answer_of("Cancelled.", ConsultationAnswer),
+        **errors(401, 403, 404, e409="The consultation was changed meanwhile: try again."),
+    },
     security=Security.SESSION_AND_CSRF,
 )
 def cancel(consultation_id: str) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
+from chalicelib.routes.http_headers import JSON_CONTENT, Headers
 from chalicelib.routes.openapi_document import document
 from chalicelib.routes.operations import Security, answer_of, operation
 from chalicelib.routes.response_bodies import OpenApiAnswer
@@ -20,4 +21,5 @@ blueprint = Blueprint(__name__)
     security=Security.PUBLIC,
 )
 def openapi_document() -> Response:
-    return Response(body=document(), status_code=200, headers={"Cache-Control": "no-cache"})
+    headers: Headers = {"Cache-Control": "no-cache", **JSON_CONTENT}
+    return Response(body=document(), status_code=200, headers=headers)
