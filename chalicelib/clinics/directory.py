@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from chalicelib.auth.principals import Principal
 from chalicelib.errors import NotFound
 from chalicelib.i18n import catalogue
+from chalicelib.store.enums import Channel
 from chalicelib.store.models import Clinic, Clinician
 
 
@@ -34,12 +35,12 @@ def profile_of(principal: Principal) -> ClinicProfile:
         clinic = Clinic.get(principal.clinic_id)
     except Clinic.DoesNotExist:
         raise NotFound("the clinician's clinic does not exist") from None
-    whatsapp = ("whatsapp",) if clinic.settings.whatsapp_phone_number_id else ()
+    whatsapp = (Channel.WHATSAPP,) if clinic.settings.whatsapp_phone_number_id else ()
     colleagues = [
         Colleague(clinician.clinician_id, clinician.display_name)
         for clinician in Clinician.by_clinic.query(principal.clinic_id)
         if clinician.active
     ]
     return ClinicProfile(
-        clinic, catalogue.available_languages(), ("sms", "email", *whatsapp), colleagues
+        clinic, catalogue.available_languages(), (Channel.SMS, Channel.EMAIL, *whatsapp), colleagues
     )

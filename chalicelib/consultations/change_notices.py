@@ -24,12 +24,11 @@ from datetime import datetime
 
 from chalicelib.errors import InvalidField
 from chalicelib.messaging.courier import Courier, Outcome
-from chalicelib.messaging.ledger import SENT, deliveries, next_attempt
+from chalicelib.messaging.ledger import deliveries, next_attempt
 from chalicelib.observability import logger
 from chalicelib.participants.link_delivery import LinkIssuer, send_with_link
+from chalicelib.store.enums import DeliveryStatus, MessagePurpose
 from chalicelib.store.models import Clinic, Consultation, Participant
-
-INVITATION, CHANGE = "invitation", "change"
 
 
 class ScheduleNotices:
@@ -52,7 +51,7 @@ class ScheduleNotices:
         if revision == 0 or moved_at is None:
             return  # never moved
         for participant, channel in _invited(participants, before=moved_at):
-            if _last_attempt(participant, channel, CHANGE) >= revision:
+            if _last_attempt(participant, channel, MessagePurpose.CHANGE) >= revision:
                 continue  # told (or being told) already: no new link for nothing
             try:
                 self._send_change(consultation, participant, channel, clinic, revision)
@@ -92,8 +91,8 @@ def _invited(
     for participant in participants:
         for delivery in deliveries(participant):
             if (
-                delivery.purpose == INVITATION
-                and delivery.status == SENT
+                delivery.purpose == MessagePurpose.INVITATION
+                and delivery.status == DeliveryStatus.SENT
                 and (before is None or delivery.at <= before)
             ):
                 yield participant, delivery.channel

@@ -21,8 +21,7 @@ from chalicelib.consultations.schedule import Consultations
 from chalicelib.messaging.courier import Courier, Outcome
 from chalicelib.messaging.ledger import next_attempt
 from chalicelib.participants.link_delivery import LinkIssuer, send_with_link
-
-PURPOSE = "invitation"
+from chalicelib.store.enums import MessagePurpose
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,9 @@ class Invitations:
         consultation, participant = record.consultation, record.participant(participant_id)
         clinic = self._consultations.clinic_of(principal)
         attempt = request.attempt or (
-            next_attempt(participant, request.channel, PURPOSE) if request.resend else 1
+            next_attempt(participant, request.channel, MessagePurpose.INVITATION)
+            if request.resend
+            else 1
         )
         sent = send_with_link(
             self._courier,

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.expressions.update import Action
 
+from chalicelib.store.enums import Channel
 from chalicelib.store.models import Clinic, ConsultationItem, Participant, due_day_key
 
 
@@ -20,10 +21,10 @@ def reminder_channel(participant: Participant, clinic: Clinic) -> str | None:
     """The channel a reminder goes on: SMS, else WhatsApp (if the clinic has it), else none."""
     if participant.phone is None:
         return None
-    if "sms" in participant.channels:
-        return "sms"
-    if "whatsapp" in participant.channels and clinic.settings.whatsapp_phone_number_id:
-        return "whatsapp"
+    if Channel.SMS in participant.channels:
+        return Channel.SMS
+    if Channel.WHATSAPP in participant.channels and clinic.settings.whatsapp_phone_number_id:
+        return Channel.WHATSAPP
     return None
 
 

@@ -26,9 +26,10 @@ from chalicelib.auth.principals import Principal
 from chalicelib.clock import Clock
 from chalicelib.consultations.parsing import NewGuest, ParticipantDetails
 from chalicelib.consultations.reminder_timing import due_actions, reminder_due, schedule_on
-from chalicelib.consultations.schedule import SCHEDULED, Consultations
+from chalicelib.consultations.schedule import Consultations
 from chalicelib.consultations.transactions import ConsultationTransaction
 from chalicelib.errors import Conflict
+from chalicelib.store.enums import ConsultationStatus, ParticipantRole
 from chalicelib.store.models import (
     MAX_PARTICIPANTS,
     ClinicianAssignment,
@@ -37,7 +38,6 @@ from chalicelib.store.models import (
     Participant,
 )
 
-PATIENT = "patient"
 MAX_GUESTS = MAX_PARTICIPANTS - 1
 
 DetailsEdit = Callable[[ParticipantDetails], ParticipantDetails]
@@ -79,7 +79,7 @@ class Participants:
                         Consultation.guest_count.does_not_exist()
                         | (Consultation.guest_count < MAX_GUESTS)
                     )
-                    & (Consultation.status == SCHEDULED)
+                    & (Consultation.status == ConsultationStatus.SCHEDULED)
                 ),
             )
             transaction.save(item, condition=ConsultationItem.sk.does_not_exist())
@@ -93,7 +93,10 @@ class Participants:
         participant = record.participant(participant_id)
         details = edit(details_of(participant))
         consultation = record.consultation
-        renamed = participant.role == PATIENT and details.display_name != participant.display_name
+        renamed = (
+            participant.role == ParticipantRole.PATIENT
+            and details.display_name != participant.display_name
+        )
         participant.display_name, participant.phone, participant.email = (
             details.display_name,
             details.phone,
@@ -125,7 +128,7 @@ class Participants:
         """Remove a guest (their links stop working); the patient cannot be removed."""
         record = self._consultations.get_scheduled(principal, consultation_id)
         participant = record.participant(participant_id)
-        if participant.role == PATIENT:
+        if participant.role == ParticipantRole.PATIENT:
             raise Conflict("the patient cannot be removed; cancel the consultation instead")
         with ConsultationTransaction() as transaction:
             transaction.delete(participant, condition=ConsultationItem.sk.exists())

@@ -27,6 +27,7 @@ from chalicelib.consultations.parsing import NewConsultation, ScheduleChange
 from chalicelib.consultations.reminder_timing import due_actions, reminder_due, schedule_on
 from chalicelib.consultations.transactions import ConsultationTransaction
 from chalicelib.errors import ClientError, Conflict, InvalidField, NotFound
+from chalicelib.store.enums import ConsultationStatus, ParticipantRole
 from chalicelib.store.models import (
     CONSULTATION_SK,
     Clinic,
@@ -37,8 +38,6 @@ from chalicelib.store.models import (
     Participant,
     day_key,
 )
-
-SCHEDULED, CANCELLED = "scheduled", "cancelled"
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ class Consultations:
             time_zone=new.time_zone,
             duration_minutes=new.duration_minutes,
             language=new.language,
-            status=SCHEDULED,
+            status=ConsultationStatus.SCHEDULED,
             access_code_required=new.access_code_required,
             clinician_ids=list(new.clinician_ids),
             patient_display_name=new.patient.display_name,
@@ -102,7 +101,7 @@ class Consultations:
             sk=Participant.sort_key(patient_id),
             consultation_id=consultation_id,
             participant_id=patient_id,
-            role="patient",
+            role=ParticipantRole.PATIENT,
             display_name=new.patient.display_name,
             phone=new.patient.phone,
             email=new.patient.email,
@@ -131,7 +130,7 @@ class Consultations:
                     clinician_day=day_key(clinician_id, local_day),
                     starts_at=new.starts_at,
                     duration_minutes=new.duration_minutes,
-                    status=SCHEDULED,
+                    status=ConsultationStatus.SCHEDULED,
                     patient_display_name=new.patient.display_name,
                     expires_at=expires_at,
                 )
@@ -150,7 +149,7 @@ class Consultations:
     def get_scheduled(self, principal: Principal, consultation_id: str) -> ConsultationRecord:
         """`get`, refusing with `Conflict` a consultation that is no longer scheduled."""
         record = self.get(principal, consultation_id)
-        if record.consultation.status != SCHEDULED:
+        if record.consultation.status != ConsultationStatus.SCHEDULED:
             raise Conflict("the consultation is not scheduled")
         return record
 
@@ -186,7 +185,7 @@ class Consultations:
         """
         record = self.get(principal, consultation_id)
         consultation = record.consultation
-        if consultation.status != SCHEDULED:
+        if consultation.status != ConsultationStatus.SCHEDULED:
             raise Conflict("only a scheduled consultation can be changed")
         moved = change.starts_at is not None and change.starts_at != consultation.starts_at
         starts_at = change.starts_at or consultation.starts_at or self._clock.now()
@@ -208,7 +207,7 @@ class Consultations:
             actions.append(Consultation.time_zone.set(change.time_zone))
         if change.language is not None:
             actions.append(Consultation.language.set(change.language))
-        condition = Consultation.status == SCHEDULED
+        condition = Consultation.status == ConsultationStatus.SCHEDULED
         if moved:
             actions += [Consultation.revision.add(1), Consultation.moved_at.set(self._clock.now())]
             condition &= ConsultationItem.starts_at == consultation.starts_at
@@ -247,7 +246,7 @@ class Consultations:
         failed earlier run did not send (`chalicelib.consultations.change_notices`).
         """
         record = self.get(principal, consultation_id)
-        if record.consultation.status != CANCELLED:
+        if record.consultation.status != ConsultationStatus.CANCELLED:
             self._mark_cancelled(record)
             record = self.get(principal, consultation_id)
         clinic = self.clinic_of(principal)
@@ -260,15 +259,15 @@ class Consultations:
             transaction.update(
                 record.consultation,
                 actions=[
-                    Consultation.status.set(CANCELLED),
+                    Consultation.status.set(ConsultationStatus.CANCELLED),
                     Consultation.updated_at.set(self._clock.now()),
                 ],
-                condition=Consultation.status == SCHEDULED,
+                condition=Consultation.status == ConsultationStatus.SCHEDULED,
             )
             for clinician_id in record.consultation.clinician_ids:
                 transaction.update(
                     _assignment_key(consultation_id, clinician_id),
-                    actions=[ClinicianAssignment.status.set(CANCELLED)],
+                    actions=[ClinicianAssignment.status.set(ConsultationStatus.CANCELLED)],
                     condition=ConsultationItem.pk.exists(),
                 )
             for participant in record.participants:  # no reminder of a cancelled one

@@ -18,16 +18,13 @@ from dataclasses import dataclass
 from chalicelib.errors import ConfigError, InvalidField
 from chalicelib.messaging import compose
 from chalicelib.messaging.email import EmailSender
-from chalicelib.messaging.ledger import FAILED, SENT, DeliveryLedger
+from chalicelib.messaging.ledger import DeliveryLedger
 from chalicelib.messaging.provider_errors import SendRefused
 from chalicelib.messaging.sms import SmsSender
 from chalicelib.messaging.whatsapp import WhatsAppSender
 from chalicelib.observability import logger
+from chalicelib.store.enums import Channel, DeliveryStatus, MessagePurpose
 from chalicelib.store.models import Clinic, Consultation, Participant
-
-CHANNELS = ("sms", "email", "whatsapp")
-#: What a send returns when its attempt was claimed before (a retry): nothing was sent.
-DUPLICATE = "duplicate"
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,7 @@ class Courier:
     ) -> Outcome:
         occasion = _occasion(clinic, consultation, participant, link)
         message = compose.invitation(occasion)
-        return self._send(clinic, participant, channel, "invitation", attempt, message)
+        return self._send(clinic, participant, channel, MessagePurpose.INVITATION, attempt, message)
 
     def send_reminder(
         self,
@@ -81,7 +78,7 @@ class Courier:
     ) -> Outcome:
         occasion = _occasion(clinic, consultation, participant, link)
         message = compose.reminder(occasion, minutes)
-        return self._send(clinic, participant, channel, "reminder", attempt, message)
+        return self._send(clinic, participant, channel, MessagePurpose.REMINDER, attempt, message)
 
     def send_access_code(
         self,
@@ -95,7 +92,9 @@ class Courier:
     ) -> Outcome:
         occasion = _occasion(clinic, consultation, participant, link="")
         message = compose.access_code(occasion, code)
-        return self._send(clinic, participant, channel, "access_code", attempt, message)
+        return self._send(
+            clinic, participant, channel, MessagePurpose.ACCESS_CODE, attempt, message
+        )
 
     def send_cancellation(
         self,
@@ -108,7 +107,9 @@ class Courier:
     ) -> Outcome:
         occasion = _occasion(clinic, consultation, participant, link="")
         message = compose.cancellation(occasion)
-        return self._send(clinic, participant, channel, "cancellation", attempt, message)
+        return self._send(
+            clinic, participant, channel, MessagePurpose.CANCELLATION, attempt, message
+        )
 
     def send_change(
         self,
@@ -123,7 +124,7 @@ class Courier:
         """The notice of a new start time (the consultation's, already saved), with `link`."""
         occasion = _occasion(clinic, consultation, participant, link)
         message = compose.change(occasion)
-        return self._send(clinic, participant, channel, "change", attempt, message)
+        return self._send(clinic, participant, channel, MessagePurpose.CHANGE, attempt, message)
 
     def _send(
         self,
@@ -136,15 +137,17 @@ class Courier:
     ) -> Outcome:
         transmit = self._transmitter(clinic, participant, channel, purpose, message)
         if not self._ledger.claim(participant, channel, purpose, attempt):
-            return _logged(Outcome(channel, purpose, attempt, DUPLICATE))
+            return _logged(Outcome(channel, purpose, attempt, DeliveryStatus.DUPLICATE))
         try:
             message_id = transmit()
         except SendRefused as refused:
             reason = refused.reason
             self._ledger.record_failed(participant, channel, purpose, attempt, reason)
-            return _logged(Outcome(channel, purpose, attempt, FAILED, reason=reason))
+            return _logged(Outcome(channel, purpose, attempt, DeliveryStatus.FAILED, reason=reason))
         self._ledger.record_sent(participant, channel, purpose, attempt, message_id)
-        return _logged(Outcome(channel, purpose, attempt, SENT, message_id=message_id))
+        return _logged(
+            Outcome(channel, purpose, attempt, DeliveryStatus.SENT, message_id=message_id)
+        )
 
     def _transmitter(
         self,
@@ -155,17 +158,17 @@ class Courier:
         message: compose.Composed,
     ) -> Callable[[], str]:
         """How to send on `channel`; raises before any claim when the channel is unusable."""
-        if channel == "sms":
+        if channel == Channel.SMS:
             phone = _phone(participant)
             return lambda: self._sms.send(phone, message.sms)
-        if channel == "email":
+        if channel == Channel.EMAIL:
             if participant.email is None:
                 raise InvalidField("channel", "the participant has no email address")
             if self._email is None:
                 raise ConfigError("VESTIBULE_SENDER_EMAIL is not set: email cannot be sent")
             email_sender, address = self._email, participant.email
             return lambda: email_sender.send(address, message.email)
-        if channel == "whatsapp":
+        if channel == Channel.WHATSAPP:
             phone = _phone(participant)
             number_id = clinic.settings.whatsapp_phone_number_id
             if not number_id:
@@ -177,7 +180,7 @@ class Courier:
                 language=participant.language,
                 values=message.whatsapp_values,
             )
-        raise InvalidField("channel", f"channel must be one of {', '.join(CHANNELS)}")
+        raise InvalidField("channel", f"channel must be one of {', '.join(Channel)}")
 
 
 def _occasion(

@@ -22,9 +22,9 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.clock import Clock
+from chalicelib.store.enums import DeliveryStatus
 from chalicelib.store.models import Participant
 
-SENDING, SENT, FAILED = "sending", "sent", "failed"
 #: The format of PynamoDB's `UTCDateTimeAttribute`, which `Delivery.at` declares.
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
 
@@ -53,7 +53,7 @@ class DeliveryLedger:
     def claim(self, participant: Participant, channel: str, purpose: str, attempt: int) -> bool:
         """Claim this attempt; False when it (or a later one) was claimed before."""
         entry = Participant.deliveries[delivery_key(channel, purpose)]
-        value = {"status": SENDING, "attempt": attempt, "at": self._now()}
+        value = {"status": DeliveryStatus.SENDING.value, "attempt": attempt, "at": self._now()}
         try:
             participant.update(
                 actions=[entry.set(value)],
@@ -69,12 +69,24 @@ class DeliveryLedger:
     def record_sent(
         self, participant: Participant, channel: str, purpose: str, attempt: int, message_id: str
     ) -> None:
-        self._finish(participant, channel, purpose, attempt, {"status": SENT, "id": message_id})
+        self._finish(
+            participant,
+            channel,
+            purpose,
+            attempt,
+            {"status": DeliveryStatus.SENT.value, "id": message_id},
+        )
 
     def record_failed(
         self, participant: Participant, channel: str, purpose: str, attempt: int, reason: str
     ) -> None:
-        self._finish(participant, channel, purpose, attempt, {"status": FAILED, "reason": reason})
+        self._finish(
+            participant,
+            channel,
+            purpose,
+            attempt,
+            {"status": DeliveryStatus.FAILED.value, "reason": reason},
+        )
 
     def _finish(
         self,

@@ -13,16 +13,17 @@ import json
 from typing import Any
 
 from chalicelib.messaging.provider_errors import refusals_as_send_refused
+from chalicelib.store.enums import MessagePurpose
 
 #: The Graph API version End User Messaging Social passes to Meta.
 META_API_VERSION = "v20.0"
 #: Template names per purpose, to be created and approved in the clinic's WhatsApp account.
-TEMPLATES = {
-    "invitation": "vestibule_invitation",
-    "reminder": "vestibule_reminder",
-    "access_code": "vestibule_access_code",
-    "cancellation": "vestibule_cancellation",
-    "change": "vestibule_change",
+TEMPLATES: dict[str, str] = {
+    MessagePurpose.INVITATION: "vestibule_invitation",
+    MessagePurpose.REMINDER: "vestibule_reminder",
+    MessagePurpose.ACCESS_CODE: "vestibule_access_code",
+    MessagePurpose.CANCELLATION: "vestibule_cancellation",
+    MessagePurpose.CHANGE: "vestibule_change",
 }
 
 

@@ -19,6 +19,7 @@ import secrets
 
 from chalicelib.errors import InvalidField
 from chalicelib.messaging.courier import Courier, Outcome
+from chalicelib.store.enums import PHONE_CHANNELS, Channel
 from chalicelib.store.models import Clinic, Consultation, Participant
 
 CODE_DIGITS = 6
@@ -39,18 +40,18 @@ def matches(link_token: str, code: str, stored_hash: str) -> bool:
 
 def other_channel(participant: Participant, link_channel: str) -> str:
     """The channel the code goes on; `InvalidField` when the participant lacks it."""
-    if link_channel == "email":
+    if link_channel == Channel.EMAIL:
         if not participant.phone:
             raise InvalidField(
                 "access_code", "an access code for a link by email needs a phone number for SMS"
             )
-        return "sms"
-    if link_channel in ("sms", "whatsapp"):
+        return Channel.SMS
+    if link_channel in PHONE_CHANNELS:
         if not participant.email:
             raise InvalidField(
                 "access_code", "an access code for a link by SMS or WhatsApp needs an email"
             )
-        return "email"
+        return Channel.EMAIL
     raise InvalidField("channel", "channel must be one of sms, email, whatsapp")
 
 

@@ -5,7 +5,7 @@ Invitations and change notices both give the participant a fresh link from a `Li
 When the consultation requires an access code, the link is issued with a new code and,
 once the message with the link has gone out, the code follows on the other channel
 (`chalicelib.participants.access_codes`): a participant without that channel is refused with
-`InvalidField("access_code")` before any link is issued or anything is sent.
+`InvalidField(MessagePurpose.ACCESS_CODE)` before any link is issued or anything is sent.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from chalicelib.messaging.courier import Courier, Outcome
-from chalicelib.messaging.ledger import SENT, next_attempt
+from chalicelib.messaging.ledger import next_attempt
 from chalicelib.participants import access_codes
+from chalicelib.store.enums import DeliveryStatus, MessagePurpose
 from chalicelib.store.models import Clinic, Consultation, Participant
 
 
@@ -57,7 +58,7 @@ def send_with_link(
         access_codes.other_channel(participant, channel)  # refuse before sending
     link = links.issue_link(consultation, participant, clinic=clinic, access_code=code)
     message = send(link)
-    if code is None or message.status != SENT:
+    if code is None or message.status != DeliveryStatus.SENT:
         return LinkSent(message)
     code_channel = access_codes.other_channel(participant, channel)
     return LinkSent(
@@ -69,6 +70,6 @@ def send_with_link(
             code,
             link_channel=channel,
             clinic=clinic,
-            attempt=next_attempt(participant, code_channel, "access_code"),
+            attempt=next_attempt(participant, code_channel, MessagePurpose.ACCESS_CODE),
         ),
     )

@@ -41,6 +41,7 @@ from chalicelib.errors import (
 )
 from chalicelib.i18n import catalogue
 from chalicelib.participants import access_codes
+from chalicelib.store.enums import ConsultationStatus
 from chalicelib.store.models import (
     CONSULTATION_SK,
     Clinic,
@@ -59,7 +60,7 @@ LOCKOUT = timedelta(minutes=15)
 #: How long after the end known at issue time DynamoDB may delete a link's item.
 KEPT_AFTER_END = timedelta(days=1)
 LOCKOUT_ACTION = "participant_link.locked"
-CANCELLED = "cancelled"
+CANCELLED = ConsultationStatus.CANCELLED
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,10 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.clock import Clock
 from chalicelib.consultations import queries
 from chalicelib.consultations.reminder_timing import reminder_channel
-from chalicelib.consultations.schedule import SCHEDULED
 from chalicelib.messaging.courier import Courier
-from chalicelib.messaging.ledger import FAILED
 from chalicelib.observability import logger
 from chalicelib.participants.link_delivery import LinkIssuer
+from chalicelib.store.enums import ConsultationStatus, DeliveryStatus
 from chalicelib.store.models import Clinic, Consultation, ConsultationItem, Participant
 
 PARTICIPANT_PREFIX = "PARTICIPANT#"
@@ -68,7 +67,11 @@ class Reminders:
         clinic = Clinic.get(consultation.clinic_id)
         channel = reminder_channel(participant, clinic)
         ok = True
-        if consultation.status == SCHEDULED and not _ended(consultation, now) and channel:
+        if (
+            consultation.status == ConsultationStatus.SCHEDULED
+            and not _ended(consultation, now)
+            and channel
+        ):
             outcome = self._courier.send_reminder(
                 consultation,
                 participant,
@@ -78,7 +81,7 @@ class Reminders:
                 minutes=int(clinic.settings.reminder_lead_minutes),
                 attempt=int(due_at.timestamp()) // 60,
             )
-            ok = outcome.status != FAILED
+            ok = outcome.status != DeliveryStatus.FAILED
         _clear(participant, due_at)
         return ok
 

@@ -15,14 +15,23 @@ from chalicelib.auth import recent_devices
 from chalicelib.auth.clinician_sessions import csrf_token_of
 from chalicelib.auth.principals import Principal
 from chalicelib.errors import Unauthorized
+from chalicelib.routes.clinician_api import answer
 from chalicelib.routes.clinician_auth import (
     authenticated_clinician,
     cleared_cookie,
     session_cookie,
     session_token_of,
 )
-from chalicelib.routes.http_headers import NO_STORE, Headers, cookies_secure
-from chalicelib.routes.request_body import json_object, required_text
+from chalicelib.routes.http_headers import cookies_secure
+from chalicelib.routes.operations import Security, answer_of, errors, operation
+from chalicelib.routes.request_body import decode
+from chalicelib.routes.response_bodies import (
+    ClinicianAnswer,
+    ClinicianSessionAnswer,
+    SignInLinkAnswer,
+    WhoAmIAnswer,
+)
+from chalicelib.routes.session_bodies import ClinicianSessionBody, SignInLinkBody
 from chalicelib.store.models import Clinician
 from chalicelib.wiring import services
 
@@ -33,30 +42,49 @@ DEVICE_COOKIE = "vestibule_device"
 DEVICE_COOKIE_PATH = "/api/clinician"
 
 
-@blueprint.route("/api/clinician/sign-in-links", methods=["POST"])
+@operation(
+    blueprint,
+    "POST",
+    "/api/clinician/sign-in-links",
+    summary="Email a sign-in link if the address is an active clinician's.",
+    body=SignInLinkBody,
+    answers={
+        202: answer_of("The same answer for every address, known or not.", SignInLinkAnswer),
+        **errors(400, 429, 500),
+    },
+    security=Security.PUBLIC,
+)
 def request_sign_in_link() -> Response:
     request = blueprint.current_request
-    email = required_text(json_object(request), "email")
+    email = decode(request, SignInLinkBody).email.strip()
     source_ip = (request.context.get("identity") or {}).get("sourceIp") or "unknown"
     device_token = session_token_of(request, DEVICE_COOKIE)
     services().magic_links.request(email, source_ip=source_ip, device_token=device_token)
-    return Response(body={"status": "sent_if_known"}, status_code=202, headers=NO_STORE)
+    return answer(SignInLinkAnswer(status="sent_if_known"), 202)
 
 
-@blueprint.route("/api/clinician/sessions", methods=["POST"])
+@operation(
+    blueprint,
+    "POST",
+    "/api/clinician/sessions",
+    summary="Spend a sign-in link's token for a session (sets the session cookie).",
+    body=ClinicianSessionBody,
+    answers={201: answer_of("Signed in.", ClinicianSessionAnswer), **errors(400, 401)},
+    security=Security.PUBLIC,
+)
 def start_session() -> Response:
     request = blueprint.current_request
-    token = required_text(json_object(request), "token")
+    token = decode(request, ClinicianSessionBody).token.strip()
     clinician = services().magic_links.redeem(token)
     started = services().sessions.start(clinician)
     device_token = services().recent_devices.remember(
         clinician, replacing=session_token_of(request, DEVICE_COOKIE)
     )
-    body = {
-        "clinician": _clinician_body(clinician),
-        "csrf_token": started.csrf_token,
-        "expires_in": int(started.lifetime.total_seconds()),
-    }
+    body = ClinicianSessionAnswer(
+        clinician=_clinician_body(clinician),
+        csrf_token=started.csrf_token,
+        expires_in=int(started.lifetime.total_seconds()),
+    )
     secure = cookies_secure()
     cookie = session_cookie(started.token, lifetime=started.lifetime, secure=secure)
     device_cookie = session_cookie(
@@ -66,28 +94,40 @@ def start_session() -> Response:
         name=DEVICE_COOKIE,
         path=DEVICE_COOKIE_PATH,
     )
-    headers: Headers = {**NO_STORE, "Set-Cookie": [cookie, device_cookie]}
-    return Response(body=body, status_code=201, headers=headers)
+    return answer(body, 201, headers={"Set-Cookie": [cookie, device_cookie]})
 
 
-@blueprint.route("/api/clinician/session", methods=["GET"])
+@operation(
+    blueprint,
+    "GET",
+    "/api/clinician/session",
+    summary="Who is signed in, and the session's CSRF token.",
+    answers={200: answer_of("The signed-in clinician.", WhoAmIAnswer), **errors(401)},
+    security=Security.SESSION,
+)
 def who_am_i() -> Response:
     request = blueprint.current_request
     principal = authenticated_clinician(request, services().sessions)
-    body = {
-        "clinician": _clinician_body(_active(principal)),
-        "csrf_token": csrf_token_of(session_token_of(request) or ""),
-    }
-    return Response(body=body, status_code=200, headers=NO_STORE)
+    body = WhoAmIAnswer(
+        clinician=_clinician_body(_active(principal)),
+        csrf_token=csrf_token_of(session_token_of(request) or ""),
+    )
+    return answer(body)
 
 
-@blueprint.route("/api/clinician/session", methods=["DELETE"])
+@operation(
+    blueprint,
+    "DELETE",
+    "/api/clinician/session",
+    summary="Sign out: the session ends and its cookie is cleared.",
+    answers={204: answer_of("Signed out."), **errors(401, 403)},
+    security=Security.SESSION_AND_CSRF,
+)
 def sign_out() -> Response:
     request = blueprint.current_request
     authenticated_clinician(request, services().sessions)
     services().sessions.end(session_token_of(request) or "")
-    headers: Headers = {**NO_STORE, "Set-Cookie": cleared_cookie(secure=cookies_secure())}
-    return Response(body="", status_code=204, headers=headers)
+    return answer(None, 204, headers={"Set-Cookie": cleared_cookie(secure=cookies_secure())})
 
 
 def _active(principal: Principal) -> Clinician:
@@ -100,9 +140,9 @@ def _active(principal: Principal) -> Clinician:
     return clinician
 
 
-def _clinician_body(clinician: Clinician) -> dict[str, str]:
-    return {
-        "clinician_id": clinician.clinician_id,
-        "clinic_id": clinician.clinic_id,
-        "display_name": clinician.display_name,
-    }
+def _clinician_body(clinician: Clinician) -> ClinicianAnswer:
+    return ClinicianAnswer(
+        clinician_id=clinician.clinician_id,
+        clinic_id=clinician.clinic_id,
+        display_name=clinician.display_name,
+    )

@@ -7,91 +7,165 @@ state-changing route needs the session and the CSRF header (`chalicelib.routes.c
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice import Blueprint, Response
-from chalice.app import MultiDict
+from msgspec import structs
 
 from chalicelib.consultations import parsing
 from chalicelib.consultations.invitations import Sent
+from chalicelib.consultations.request_bodies import (
+    DayQuery,
+    InvitationBody,
+    NewConsultationBody,
+    ScheduleChangeBody,
+)
 from chalicelib.consultations.schedule import DayEntry
 from chalicelib.messaging.courier import Outcome
-from chalicelib.routes.clinician_api import answer, body_of, iso, record_body, signed_in
+from chalicelib.routes.clinician_api import answer, body_of, record_body, signed_in
+from chalicelib.routes.operations import Security, answer_of, errors, operation
+from chalicelib.routes.request_body import query
+from chalicelib.routes.response_bodies import (
+    ConsultationAnswer,
+    DayAnswer,
+    DayEntryAnswer,
+    InvitationAnswer,
+    SendOutcomeAnswer,
+)
+from chalicelib.store.enums import Channel, ConsultationStatus, DeliveryStatus, MessagePurpose
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
 
+CONSULTATIONS = "/api/consultations"
+CONSULTATION = CONSULTATIONS + "/{consultation_id}"
 
-@blueprint.route("/api/consultations", methods=["POST"])
+
+@operation(
+    blueprint,
+    "POST",
+    CONSULTATIONS,
+    summary="Schedule a consultation with its patient (one transaction).",
+    body=NewConsultationBody,
+    answers={201: answer_of("Scheduled.", ConsultationAnswer), **errors(400, 401, 403)},
+    security=Security.SESSION_AND_CSRF,
+)
 def create() -> Response:
     principal = signed_in(blueprint)
-    new = parsing.new_consultation(body_of(blueprint), caller_id=principal.id)
+    new = parsing.new_consultation(
+        body_of(blueprint, NewConsultationBody), caller_id=principal.id, now=services().clock.now()
+    )
     record = services().consultations.create(principal, new)
     return answer(record_body(record), 201)
 
 
-@blueprint.route("/api/consultations", methods=["GET"])
+@operation(
+    blueprint,
+    "GET",
+    CONSULTATIONS,
+    summary="The clinic's (or with `mine=true`, the caller's) consultations on a local day.",
+    query=DayQuery,
+    answers={200: answer_of("In start order.", DayAnswer), **errors(400, 401)},
+    security=Security.SESSION,
+)
 def list_day() -> Response:
     principal = signed_in(blueprint)
-    query = blueprint.current_request.query_params or MultiDict({})
-    day = parsing.day_of(query.get("day"))
-    mine = parsing.flag_of(query.get("mine"), "mine")
-    entries = services().consultations.day(principal, day, mine=mine)
-    return answer({"consultations": [_entry_body(entry) for entry in entries]})
+    asked = query(blueprint.current_request, DayQuery)
+    entries = services().consultations.day(principal, asked.day, mine=asked.mine)
+    return answer(DayAnswer(consultations=[_entry_body(entry) for entry in entries]))
 
 
-@blueprint.route("/api/consultations/{consultation_id}", methods=["GET"])
+@operation(
+    blueprint,
+    "GET",
+    CONSULTATION,
+    summary="A consultation, its participants and their delivery outcomes.",
+    answers={200: answer_of("The consultation.", ConsultationAnswer), **errors(401, 404)},
+    security=Security.SESSION,
+)
 def read(consultation_id: str) -> Response:
     record = services().consultations.get(signed_in(blueprint), consultation_id)
     return answer(record_body(record))
 
 
-@blueprint.route("/api/consultations/{consultation_id}", methods=["PATCH"])
+@operation(
+    blueprint,
+    "PATCH",
+    CONSULTATION,
+    summary="Change the time, time zone, duration or language (assignments follow).",
+    body=ScheduleChangeBody,
+    answers={200: answer_of("Changed.", ConsultationAnswer), **errors(400, 401, 403, 404, 409)},
+    security=Security.SESSION_AND_CSRF,
+)
 def change(consultation_id: str) -> Response:
     principal = signed_in(blueprint)
-    schedule = parsing.schedule_change(body_of(blueprint))
+    schedule = parsing.schedule_change(
+        body_of(blueprint, ScheduleChangeBody), now=services().clock.now()
+    )
     record = services().consultations.reschedule(principal, consultation_id, schedule)
     return answer(record_body(record))
 
 
-@blueprint.route("/api/consultations/{consultation_id}/cancel", methods=["POST"])
+@operation(
+    blueprint,
+    "POST",
+    CONSULTATION + "/cancel",
+    summary="Cancel the consultation (idempotent).",
+    answers={
+        200: answer_of("Cancelled.", ConsultationAnswer),
+        **errors(401, 403, 404, e409="The consultation was changed meanwhile: try again."),
+    },
+    security=Security.SESSION_AND_CSRF,
+)
 def cancel(consultation_id: str) -> Response:
     record = services().consultations.cancel(signed_in(blueprint), consultation_id)
     return answer(record_body(record))
 
 
-@blueprint.route(
-    "/api/consultations/{consultation_id}/participants/{participant_id}/invitations",
-    methods=["POST"],
+@operation(
+    blueprint,
+    "POST",
+    CONSULTATION + "/participants/{participant_id}/invitations",
+    summary="Send the participant's invitation on a channel; a retry with the same `attempt` "
+    "sends nothing, `resend` sends again.",
+    body=InvitationBody,
+    answers={
+        200: answer_of(
+            "The outcome (`duplicate`: this attempt was sent before).", InvitationAnswer
+        ),
+        **errors(400, 401, 403, 404, 409, 500),
+    },
+    security=Security.SESSION_AND_CSRF,
 )
 def send_invitation(consultation_id: str, participant_id: str) -> Response:
     principal = signed_in(blueprint)
-    request = parsing.invitation_request(body_of(blueprint))
+    request = parsing.invitation_request(body_of(blueprint, InvitationBody))
     outcome = services().invitations.send(principal, consultation_id, participant_id, request)
     return answer(_sent_body(outcome))
 
 
-def _entry_body(entry: DayEntry) -> dict[str, Any]:
-    return {
-        "consultation_id": entry.consultation_id,
-        "starts_at": iso(entry.starts_at),
-        "duration_minutes": entry.duration_minutes,
-        "status": entry.status,
-        "patient_display_name": entry.patient_display_name,
-    }
+def _entry_body(entry: DayEntry) -> DayEntryAnswer:
+    return DayEntryAnswer(
+        consultation_id=entry.consultation_id,
+        starts_at=entry.starts_at.isoformat(),
+        duration_minutes=entry.duration_minutes,
+        status=ConsultationStatus(entry.status),
+        patient_display_name=entry.patient_display_name,
+    )
 
 
-def _sent_body(sent: Sent) -> dict[str, Any]:
+def _sent_body(sent: Sent) -> InvitationAnswer:
     code = sent.access_code
-    return {**_outcome_body(sent.invitation), "access_code": code and _outcome_body(code)}
+    return InvitationAnswer(
+        **structs.asdict(_outcome_body(sent.invitation)),
+        access_code=None if code is None else _outcome_body(code),
+    )
 
 
-def _outcome_body(outcome: Outcome) -> dict[str, Any]:
-    return {
-        "channel": outcome.channel,
-        "purpose": outcome.purpose,
-        "attempt": outcome.attempt,
-        "status": outcome.status,
-        "reason": outcome.reason,
-        "message_id": outcome.message_id,
-    }
+def _outcome_body(outcome: Outcome) -> SendOutcomeAnswer:
+    return SendOutcomeAnswer(
+        channel=Channel(outcome.channel),
+        purpose=MessagePurpose(outcome.purpose),
+        attempt=outcome.attempt,
+        status=DeliveryStatus(outcome.status),
+        reason=outcome.reason,
+        message_id=outcome.message_id,
+    )

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.routes.http_headers import NO_STORE
+from chalicelib.routes.clinician_api import answer
+from chalicelib.routes.operations import Security, answer_of, operation
+from chalicelib.routes.response_bodies import HealthAnswer
 from chalicelib.store.tables import database_reachable
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
 
 
-@blueprint.route("/api/health", methods=["GET"])
+@operation(
+    blueprint,
+    "GET",
+    "/api/health",
+    summary="Whether this deployment can serve (configuration and DynamoDB).",
+    answers={200: answer_of("Healthy.", HealthAnswer), 503: answer_of("Degraded.", HealthAnswer)},
+    security=Security.PUBLIC,
+)
 def health() -> Response:
-    settings = services().settings
-    checks = {"dynamodb": "ok" if database_reachable() else "unavailable"}
-    healthy = all(value == "ok" for value in checks.values())
-    return Response(
-        body={"status": "ok" if healthy else "degraded", "stage": settings.stage, "checks": checks},
-        status_code=200 if healthy else 503,
-        headers=NO_STORE,
+    reachable = database_reachable()
+    return answer(
+        HealthAnswer(
+            status="ok" if reachable else "degraded",
+            stage=services().settings.stage,
+            checks={"dynamodb": "ok" if reachable else "unavailable"},
+        ),
+        200 if reachable else 503,
     )

@@ -11,6 +11,7 @@ from chalicelib.wiring import services
 
 Headers = dict[str, str | list[str]]
 NO_STORE: Headers = {"Cache-Control": "no-store"}
+JSON_CONTENT: Headers = {"Content-Type": "application/json"}
 
 
 def cookies_secure() -> bool:

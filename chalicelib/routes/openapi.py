@@ -7,11 +7,23 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
+from chalicelib.routes.http_headers import JSON_CONTENT, Headers
+from chalicelib.routes.operations import Security, answer_of, operation
+from chalicelib.routes.response_bodies import OpenApiAnswer
+
 blueprint = Blueprint(__name__)
 
 
-@blueprint.route("/api/openapi.json", methods=["GET"])
+@operation(
+    blueprint,
+    "GET",
+    "/api/openapi.json",
+    summary="This document.",
+    answers={200: answer_of("The OpenAPI document.", OpenApiAnswer)},
+    security=Security.PUBLIC,
+)
 def openapi_document() -> Response:
     from chalicelib.routes.openapi_document import document
 
-    return Response(body=document(), status_code=200, headers={"Cache-Control": "no-cache"})
+    headers: Headers = {"Cache-Control": "no-cache", **JSON_CONTENT}
+    return Response(body=document(), status_code=200, headers=headers)

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.errors import InvalidField, Unauthorized
-from chalicelib.participants.links import CANCELLED, COOKIE_NAME
+from chalicelib.errors import Unauthorized
+from chalicelib.i18n.languages import Language
+from chalicelib.participants.links import COOKIE_NAME
+from chalicelib.routes.clinician_api import answer
 from chalicelib.routes.clinician_auth import cleared_cookie, session_cookie, session_token_of
-from chalicelib.routes.http_headers import NO_STORE, cookies_secure
-from chalicelib.routes.request_body import json_object, required_text
+from chalicelib.routes.http_headers import cookies_secure
+from chalicelib.routes.operations import Answer, Security, answer_of, errors, operation
+from chalicelib.routes.request_body import decode
+from chalicelib.routes.response_bodies import (
+    LinkRefusedAnswer,
+    ParticipantSessionAnswer,
+    ParticipantWhoAmIAnswer,
+)
+from chalicelib.routes.session_bodies import ParticipantSessionBody
+from chalicelib.store.enums import ConsultationStatus, ParticipantRole
 from chalicelib.store.models import (
     CONSULTATION_SK,
     Clinic,
@@ -25,16 +35,30 @@ from chalicelib.wiring import services
 blueprint = Blueprint(__name__)
 
 
-@blueprint.route("/api/participant-sessions", methods=["POST"])
+@operation(
+    blueprint,
+    "POST",
+    "/api/participant-sessions",
+    summary="Exchange a participant link's token (and access code) for a session (sets the "
+    f"`{COOKIE_NAME}` cookie). Refusals carry a `reason` and a localized message.",
+    body=ParticipantSessionBody,
+    answers={
+        201: answer_of("The participant's session has started.", ParticipantSessionAnswer),
+        **errors(400),
+        401: Answer("An access code is required or wrong.", LinkRefusedAnswer),
+        404: Answer("The link is unknown (message in the browser's language).", LinkRefusedAnswer),
+        410: Answer("The consultation has ended or was cancelled.", LinkRefusedAnswer),
+        429: Answer("Five wrong codes locked the link: wait `Retry-After`.", LinkRefusedAnswer),
+    },
+    security=Security.PUBLIC,
+)
 def start_participant_session() -> Response:
     request = blueprint.current_request
-    body = json_object(request)
-    token = required_text(body, "token")
-    code = body.get("access_code")
-    if code is not None and not isinstance(code, str):
-        raise InvalidField("access_code", "`access_code` must be a string")
+    body = decode(request, ParticipantSessionBody)
     started = services().participant_links.exchange(
-        token, access_code=code, browser_language=request.headers.get("accept-language")
+        body.token.strip(),
+        access_code=body.access_code,
+        browser_language=request.headers.get("accept-language"),
     )
     cookie = session_cookie(
         started.token,
@@ -42,16 +66,23 @@ def start_participant_session() -> Response:
         secure=cookies_secure(),
         name=COOKIE_NAME,
     )
-    answer = {
-        "consultation_id": started.principal.consultation_id,
-        "participant_id": started.principal.id,
-        "language": started.language,
-        "expires_in": int(started.lifetime.total_seconds()),
-    }
-    return Response(body=answer, status_code=201, headers={**NO_STORE, "Set-Cookie": cookie})
+    session = ParticipantSessionAnswer(
+        consultation_id=started.principal.consultation_id or "",
+        participant_id=started.principal.id,
+        language=Language(started.language),
+        expires_in=int(started.lifetime.total_seconds()),
+    )
+    return answer(session, 201, headers={"Set-Cookie": cookie})
 
 
-@blueprint.route("/api/participant-session", methods=["GET"])
+@operation(
+    blueprint,
+    "GET",
+    "/api/participant-session",
+    summary="Who the participant is: their consultation, role, language, clinic and start time.",
+    answers={200: answer_of("The participant.", ParticipantWhoAmIAnswer), **errors(401)},
+    security=Security.PARTICIPANT,
+)
 def who_am_i() -> Response:
     request = blueprint.current_request
     principal = services().participant_links.resume(session_token_of(request, COOKIE_NAME))
@@ -62,22 +93,30 @@ def who_am_i() -> Response:
         clinic = Clinic.get(principal.clinic_id)
     except (Consultation.DoesNotExist, Participant.DoesNotExist, Clinic.DoesNotExist):
         raise Unauthorized("the session's consultation no longer exists") from None
-    if consultation.status == CANCELLED:
+    if consultation.status == ConsultationStatus.CANCELLED:
         raise Unauthorized("the consultation has been cancelled")
-    answer = {
-        "consultation_id": consultation.consultation_id,
-        "participant_id": participant.participant_id,
-        "role": participant.role,
-        "language": participant.language,
-        "clinic_name": clinic.name,
-        "starts_at": consultation.starts_at.isoformat() if consultation.starts_at else None,
-    }
-    return Response(body=answer, status_code=200, headers=NO_STORE)
+    who = ParticipantWhoAmIAnswer(
+        consultation_id=consultation.consultation_id,
+        participant_id=participant.participant_id,
+        role=ParticipantRole(participant.role),
+        language=Language(participant.language),
+        clinic_name=clinic.name,
+        starts_at=consultation.starts_at.isoformat() if consultation.starts_at else None,
+    )
+    return answer(who)
 
 
-@blueprint.route("/api/participant-session", methods=["DELETE"])
+@operation(
+    blueprint,
+    "DELETE",
+    "/api/participant-session",
+    summary="Sign out: the participant's session ends and its cookie is cleared (the link "
+    "still works).",
+    answers={204: answer_of("Signed out."), **errors(401)},
+    security=Security.PARTICIPANT,
+)
 def sign_out() -> Response:
     request = blueprint.current_request
     services().participant_links.end_session(session_token_of(request, COOKIE_NAME))
     cookie = cleared_cookie(secure=cookies_secure(), name=COOKIE_NAME)
-    return Response(body="", status_code=204, headers={**NO_STORE, "Set-Cookie": cookie})
+    return answer(None, 204, headers={"Set-Cookie": cookie})

@@ -8,20 +8,43 @@ without it, or with one we have no catalogue for, the `Accept-Language` header d
 from __future__ import annotations
 
 from chalice import Blueprint, Response
-from chalice.app import MultiDict
+from msgspec import Struct
 
 from chalicelib.i18n import catalogue
+from chalicelib.i18n.languages import Language
+from chalicelib.routes.clinician_api import answer
 from chalicelib.routes.http_headers import Headers
+from chalicelib.routes.operations import Security, answer_of, operation
+from chalicelib.routes.request_body import query
+from chalicelib.routes.response_bodies import ParticipantTextsAnswer
 
 blueprint = Blueprint(__name__)
 
 CACHEABLE: Headers = {"Cache-Control": "public, max-age=300", "Vary": "Accept-Language"}
 
 
-@blueprint.route("/api/participant-texts", methods=["GET"])
+class TextsQuery(Struct, kw_only=True):
+    """Any text: one we have no catalogue for falls back to `Accept-Language`."""
+
+    language: str | None = None
+
+
+@operation(
+    blueprint,
+    "GET",
+    "/api/participant-texts",
+    summary="The participant pages' texts (`page.*` catalogue keys) in one language; public "
+    "and cacheable for 5 minutes. Without `language`, or with one we have no texts for, the "
+    "`Accept-Language` header decides, else English.",
+    query=TextsQuery,
+    answers={200: answer_of("The language chosen and its texts, by key.", ParticipantTextsAnswer)},
+    security=Security.PUBLIC,
+)
 def participant_texts() -> Response:
     request = blueprint.current_request
-    asked = (request.query_params or MultiDict({})).get("language")
+    asked = query(request, TextsQuery).language
     language = catalogue.choose_language(asked, request.headers.get("accept-language"))
-    answer = {"language": language, "texts": catalogue.page_texts(language)}
-    return Response(body=answer, status_code=200, headers=CACHEABLE)
+    texts = ParticipantTextsAnswer(
+        language=Language(language), texts=catalogue.page_texts(language)
+    )
+    return answer(texts, headers=CACHEABLE)

@@ -10,7 +10,10 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.consultations.parsing import new_guest, participant_change
-from chalicelib.routes.clinician_api import answer, body_of, iso, participant_body, signed_in
+from chalicelib.consultations.request_bodies import NewGuestBody, ParticipantChangeBody
+from chalicelib.routes.clinician_api import answer, body_of, participant_body, signed_in
+from chalicelib.routes.operations import Security, answer_of, errors, operation
+from chalicelib.routes.response_bodies import ParticipantAnswer, ShownLinkAnswer
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
@@ -19,18 +22,37 @@ PARTICIPANTS = "/api/consultations/{consultation_id}/participants"
 PARTICIPANT = PARTICIPANTS + "/{participant_id}"
 
 
-@blueprint.route(PARTICIPANTS, methods=["POST"])
+@operation(
+    blueprint,
+    "POST",
+    PARTICIPANTS,
+    summary="Add a guest (family member, interpreter, second professional); at most three.",
+    body=NewGuestBody,
+    answers={
+        201: answer_of("Added.", ParticipantAnswer),
+        **errors(400, 401, 403, 404, e409="The consultation is full, cancelled or changed."),
+    },
+    security=Security.SESSION_AND_CSRF,
+)
 def add_guest(consultation_id: str) -> Response:
     principal = signed_in(blueprint)
-    guest = new_guest(body_of(blueprint))
+    guest = new_guest(body_of(blueprint, NewGuestBody))
     added = services().participants.add_guest(principal, consultation_id, guest)
     return answer(participant_body(added), 201)
 
 
-@blueprint.route(PARTICIPANT, methods=["PATCH"])
+@operation(
+    blueprint,
+    "PATCH",
+    PARTICIPANT,
+    summary="Change a participant's name, contacts, channels or language (checked as a whole).",
+    body=ParticipantChangeBody,
+    answers={200: answer_of("Changed.", ParticipantAnswer), **errors(400, 401, 403, 404, 409)},
+    security=Security.SESSION_AND_CSRF,
+)
 def change_participant(consultation_id: str, participant_id: str) -> Response:
     principal = signed_in(blueprint)
-    body = body_of(blueprint)
+    body = body_of(blueprint, ParticipantChangeBody)
     changed = services().participants.change(
         principal,
         consultation_id,
@@ -40,21 +62,39 @@ def change_participant(consultation_id: str, participant_id: str) -> Response:
     return answer(participant_body(changed))
 
 
-@blueprint.route(PARTICIPANT, methods=["DELETE"])
+@operation(
+    blueprint,
+    "DELETE",
+    PARTICIPANT,
+    summary="Remove a guest; their links stop working. The patient cannot be removed (409).",
+    answers={204: answer_of("Removed."), **errors(401, 403, 404, 409)},
+    security=Security.SESSION_AND_CSRF,
+)
 def remove_guest(consultation_id: str, participant_id: str) -> Response:
     principal = signed_in(blueprint)
     services().participants.remove_guest(principal, consultation_id, participant_id)
     return answer(None, 204)
 
 
-@blueprint.route(PARTICIPANT + "/links", methods=["POST"])
+@operation(
+    blueprint,
+    "POST",
+    PARTICIPANT + "/links",
+    summary="Issue a new personal link to show on screen, with its QR code (audited). Links "
+    "already sent keep working.",
+    answers={
+        201: answer_of("The link, its QR code and its access code if needed.", ShownLinkAnswer),
+        **errors(401, 403, 404, e409="The consultation is cancelled or has ended."),
+    },
+    security=Security.SESSION_AND_CSRF,
+)
 def show_link(consultation_id: str, participant_id: str) -> Response:
     principal = signed_in(blueprint)
     link = services().screen_links.issue(principal, consultation_id, participant_id)
-    body = {
-        "url": link.url,
-        "qr_svg": link.qr_svg,
-        "access_code": link.access_code,
-        "expires_at": iso(link.not_after),
-    }
-    return answer(body, 201)
+    shown = ShownLinkAnswer(
+        url=link.url,
+        qr_svg=link.qr_svg,
+        access_code=link.access_code,
+        expires_at=link.not_after.isoformat(),
+    )
+    return answer(shown, 201)

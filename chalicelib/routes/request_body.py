@@ -1,37 +1,71 @@
-"""Reading a REST request's JSON body, with errors that name what is wrong."""
+"""Reading a REST request's JSON body or query string into its model, naming what is wrong.
+
+Each body and query string is a msgspec `Struct` (`chalicelib.consultations.request_bodies`,
+`chalicelib.routes.session_bodies`): decoding checks it, and a problem becomes a 400 that
+names the field, with dotted names inside objects (`patient.channels`) and never the value
+sent. Bodies that are not JSON, not an object, too large or nested too deeply are `bad_json`.
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Any
+import re
+from typing import Any, TypeVar
 
-from chalice.app import Request
+import msgspec
+from chalice.app import MultiDict, Request
 
 from chalicelib.errors import InvalidField, MalformedJson
 
 #: Bodies of the JSON endpoints are small; anything bigger is refused before parsing.
 MAX_BODY_BYTES = 16 * 1024
 
+Model = TypeVar("Model")
 
-def json_object(request: Request) -> dict[str, Any]:
-    """The body as a JSON object; `MalformedJson` when it is not one."""
+#: msgspec's messages: `<what> - at `$.patient.channels[0]``; the path is absent at the top.
+_AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_FIELD_IN_MESSAGE = re.compile(r"^Object (?:missing required|contains unknown) field `([^`]+)`")
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def decode(request: Request, model: type[Model]) -> Model:
+    """The body as `model`; `MalformedJson` or `InvalidField` naming the field otherwise."""
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
         raise MalformedJson("the request body is too large")
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+        return msgspec.json.decode(raw, type=model)
+    except msgspec.ValidationError as error:
+        raise _invalid(str(error)) from None
+    except msgspec.DecodeError:
         raise MalformedJson("the request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise MalformedJson("the request body must be a JSON object")
-    return body
+    except RecursionError:
+        raise MalformedJson("the request body is nested too deeply") from None
 
 
-def required_text(body: dict[str, Any], field: str, *, max_length: int = 512) -> str:
-    """A non-empty string field, stripped; `InvalidField` naming it otherwise."""
-    value = body.get(field)
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidField(field, f"`{field}` is required and must be a non-empty string")
-    if len(value) > max_length:
-        raise InvalidField(field, f"`{field}` must be at most {max_length} characters")
-    return value.strip()
+def query(request: Request, model: type[Model]) -> Model:
+    """The query string as `model` (text converted to dates, numbers and booleans)."""
+    params = request.query_params or MultiDict({})
+    values: dict[str, Any] = {name: params[name] for name in params}
+    try:
+        return msgspec.convert(values, model, strict=False)
+    except msgspec.ValidationError as error:
+        raise _invalid(str(error)) from None
+
+
+def _invalid(message: str) -> MalformedJson | InvalidField:
+    match = _AT.match(message)
+    what, path = (match["what"], match["path"] or "") if match else (message, "")
+    parts = [part for part in _INDEX.sub("", path).split(".") if part]
+    named = _FIELD_IN_MESSAGE.match(what)
+    if named:
+        parts.append(named[1])
+    if not parts:
+        return MalformedJson("the request body must be a JSON object")
+    field = ".".join(parts)
+    if named:
+        reason = "is required" if "missing" in what else "is not a field here"
+    elif what.startswith("Invalid enum value"):
+        reason = "is not one of the allowed values"
+    else:
+        reason = f"is invalid: {what[0].lower()}{what[1:]}"
+    return InvalidField(field, f"`{field}` {reason}")

@@ -5,16 +5,22 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.auth.tickets import TICKET_LIFETIME
-from chalicelib.routes.clinician_auth import authenticated_clinician
-from chalicelib.routes.http_headers import NO_STORE
+from chalicelib.routes.clinician_api import answer, signed_in
+from chalicelib.routes.operations import Security, answer_of, errors, operation
+from chalicelib.routes.response_bodies import TicketAnswer
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
 
 
-@blueprint.route("/api/ws-tickets", methods=["POST"])
+@operation(
+    blueprint,
+    "POST",
+    "/api/ws-tickets",
+    summary="A single-use ticket to open the websocket (`?ticket=...`), valid for a minute.",
+    answers={201: answer_of("The ticket.", TicketAnswer), **errors(401, 403)},
+    security=Security.SESSION_AND_CSRF,
+)
 def issue_ticket() -> Response:
-    principal = authenticated_clinician(blueprint.current_request, services().sessions)
-    ticket = services().tickets.issue(principal)
-    body = {"ticket": ticket, "expires_in": int(TICKET_LIFETIME.total_seconds())}
-    return Response(body=body, status_code=201, headers=NO_STORE)
+    ticket = services().tickets.issue(signed_in(blueprint))
+    return answer(TicketAnswer(ticket=ticket, expires_in=int(TICKET_LIFETIME.total_seconds())), 201)

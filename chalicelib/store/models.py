@@ -35,6 +35,8 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
+from chalicelib.store.enums import ConsultationStatus
+
 #: Patient plus up to three guests (family member, interpreter, second professional).
 MAX_PARTICIPANTS = 4
 #: Chat messages the waiting room shows when it first loads.
@@ -199,7 +201,7 @@ class Consultation(ConsultationItem, discriminator="consultation"):
     time_zone = UnicodeAttribute()
     duration_minutes = NumberAttribute()
     language = UnicodeAttribute()
-    status = UnicodeAttribute(default="scheduled")
+    status = UnicodeAttribute(default=ConsultationStatus.SCHEDULED)
     access_code_required = BooleanAttribute(default=False)
     clinician_ids = ListAttribute[str](default=list)
     #: A copy of the patient's name for the clinic's day list (kept in step on renames).

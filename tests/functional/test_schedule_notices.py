@@ -182,6 +182,7 @@ def test_someone_invited_after_the_move_is_not_told_of_it(app: Chalice, clock: F
     assert deliveries == [("sms", "invitation", "sent", 1)]
 
 
+@pytest.mark.crashes_on_purpose
 def test_a_repeated_move_completes_the_notices_a_failed_run_did_not_send(
     app: Chalice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
