@@ -41,6 +41,7 @@ from chalicelib.errors import (
 )
 from chalicelib.i18n import catalogue
 from chalicelib.participants import access_codes
+from chalicelib.participants.standing import CANCELLED, ParticipantStanding, participant_standing
 from chalicelib.store.models import (
     CONSULTATION_SK,
     Clinic,
@@ -59,7 +60,6 @@ LOCKOUT = timedelta(minutes=15)
 #: How long after the end known at issue time DynamoDB may delete a link's item.
 KEPT_AFTER_END = timedelta(days=1)
 LOCKOUT_ACTION = "participant_link.locked"
-CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,11 @@ class ParticipantLinks:
 
     def resume(self, session_token: str | None) -> Principal:
         """The participant holding this session; `Unauthorized` if it is unknown or over."""
+        return self.resume_standing(session_token).principal
+
+    def resume_standing(self, session_token: str | None) -> ParticipantStanding:
+        """The session's participant and consultation, both still live; `Unauthorized` if the
+        session is unknown or over, the consultation cancelled or the participant removed."""
         if not session_token:
             raise Unauthorized("open your invitation link first")
         try:
@@ -154,7 +159,7 @@ class ParticipantLinks:
             raise Unauthorized("the session is unknown or has ended")
         if item.not_after <= self._clock.now():
             raise Unauthorized("the session has ended")
-        return principal_of(item)
+        return participant_standing(principal_of(item))
 
     def end_session(self, session_token: str | None) -> None:
         """Sign the participant out: delete the live session; `Unauthorized` without one.

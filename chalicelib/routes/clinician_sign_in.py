@@ -9,8 +9,6 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.auth.clinician_sessions import csrf_token_of
-from chalicelib.auth.principals import Principal
-from chalicelib.errors import Unauthorized
 from chalicelib.routes.clinician_auth import (
     authenticated_clinician,
     cleared_cookie,
@@ -52,9 +50,9 @@ def start_session() -> Response:
 @blueprint.route("/api/clinician/session", methods=["GET"])
 def who_am_i() -> Response:
     request = blueprint.current_request
-    principal = authenticated_clinician(request, services().sessions)
+    clinician = services().sessions.resume_clinician(session_token_of(request))
     body = {
-        "clinician": _clinician_body(_active(principal)),
+        "clinician": _clinician_body(clinician),
         "csrf_token": csrf_token_of(session_token_of(request) or ""),
     }
     return Response(body=body, status_code=200, headers=NO_STORE)
@@ -67,16 +65,6 @@ def sign_out() -> Response:
     services().sessions.end(session_token_of(request) or "")
     headers: Headers = {**NO_STORE, "Set-Cookie": cleared_cookie(secure=cookies_secure())}
     return Response(body="", status_code=204, headers=headers)
-
-
-def _active(principal: Principal) -> Clinician:
-    try:
-        clinician = Clinician.get(principal.id)
-    except Clinician.DoesNotExist:
-        raise Unauthorized("the session's clinician no longer exists") from None
-    if not clinician.active or clinician.clinic_id != principal.clinic_id:
-        raise Unauthorized("the session's clinician is no longer active")
-    return clinician
 
 
 def _clinician_body(clinician: Clinician) -> dict[str, str]:

@@ -9,17 +9,11 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.errors import InvalidField, Unauthorized
-from chalicelib.participants.links import CANCELLED, COOKIE_NAME
+from chalicelib.participants.links import COOKIE_NAME
 from chalicelib.routes.clinician_auth import cleared_cookie, session_cookie, session_token_of
 from chalicelib.routes.http_headers import NO_STORE, cookies_secure
 from chalicelib.routes.request_body import json_object, required_text
-from chalicelib.store.models import (
-    CONSULTATION_SK,
-    Clinic,
-    Consultation,
-    ConsultationItem,
-    Participant,
-)
+from chalicelib.store.models import Clinic
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
@@ -54,16 +48,12 @@ def start_participant_session() -> Response:
 @blueprint.route("/api/participant-session", methods=["GET"])
 def who_am_i() -> Response:
     request = blueprint.current_request
-    principal = services().participant_links.resume(session_token_of(request, COOKIE_NAME))
-    partition = ConsultationItem.partition(principal.consultation_id or "")
+    standing = services().participant_links.resume_standing(session_token_of(request, COOKIE_NAME))
+    consultation, participant = standing.consultation, standing.participant
     try:
-        consultation = Consultation.get(partition, CONSULTATION_SK)
-        participant = Participant.get(partition, Participant.sort_key(principal.id))
-        clinic = Clinic.get(principal.clinic_id)
-    except (Consultation.DoesNotExist, Participant.DoesNotExist, Clinic.DoesNotExist):
-        raise Unauthorized("the session's consultation no longer exists") from None
-    if consultation.status == CANCELLED:
-        raise Unauthorized("the consultation has been cancelled")
+        clinic = Clinic.get(consultation.clinic_id)
+    except Clinic.DoesNotExist:
+        raise Unauthorized("the session's clinic no longer exists") from None
     answer = {
         "consultation_id": consultation.consultation_id,
         "participant_id": participant.participant_id,
