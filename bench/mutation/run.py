@@ -1,9 +1,9 @@
 """`python -m bench.mutation.run`: mutate the security modules and see whether tests notice.
 
-For each target module, its tests run once unmutated with a line tracer (which tests execute
-which lines). Then every mutant (`bench.mutation.operators`) is written over the module in a
-scratch copy of the project, and the tests that execute the mutated lines run against it in
-a forked child (`pytest -x -q`); a mutant on a line no test executes (a module-level
+First the targets' tests run once unmutated with a line tracer (which tests execute which
+lines of each target). Then every mutant (`bench.mutation.operators`) is written over its
+module in a scratch copy of the project, and the tests that execute the mutated lines run
+against it in a forked child (`pytest -x -q`); a mutant on a line no test executes (a module-level
 constant, read at import) gets all of the module's tests. A mutant is killed when the tests
 fail or time out; the timeout is three times what the chosen tests took unmutated (traced)
 plus `--timeout` seconds, so a slow machine does not pass off slowness as a kill. Prints each
@@ -65,10 +65,10 @@ def scratch_copy(source: Path) -> Path:
     return target
 
 
-def tests_for(mutant: Mutant, found: runner.LineMap, every: list[str]) -> list[str]:
+def tests_for(mutant: Mutant, lines: dict[int, list[str]], every: list[str]) -> list[str]:
     """The tests that execute any line of the mutant's node; all of them if none does."""
     span = range(mutant.line, mutant.end_line + 1)
-    chosen = {test for line in span for test in found.lines.get(line, [])}
+    chosen = {test for line in span for test in lines.get(line, [])}
     return sorted(chosen) or every
 
 
@@ -77,22 +77,20 @@ def time_allowed(tests: list[str], found: runner.LineMap, margin: float) -> floa
     return 3 * sum(chosen) + margin
 
 
-def run_module(copy: Path, module: str, tests: tuple[str, ...], margin: float) -> list[Outcome]:
+def run_module(
+    copy: Path, module: str, tests: list[str], found: runner.LineMap, margin: float
+) -> list[Outcome]:
     """Every mutant of `module` in `copy`; the module is restored afterwards."""
-    present = [test for test in tests if (copy / test).exists()]
     path = copy / module
     original = path.read_text()
-    found = runner.line_map(copy, module, present, timeout=1800) if present else None
-    if found is None:
-        print(f"{module}: tests missing or failing unmutated; skipped", flush=True)
-        return []
+    lines = found.lines.get(module, {})
     outcomes = []
     try:
         for mutant in mutants_of(original):
             path.write_text(mutant.source)
-            chosen = tests_for(mutant, found, present)
-            allowed = time_allowed(chosen, found, margin)
-            killed = not runner.tests_pass(copy, chosen, allowed)
+            chosen = [t for t in tests_for(mutant, lines, tests) if t.split("::")[0] in tests]
+            allowed = time_allowed(chosen or tests, found, margin)
+            killed = not runner.tests_pass(copy, chosen or tests, allowed)
             outcomes.append(Outcome(module, mutant, killed))
             mark = "killed" if killed else "SURVIVED"
             print(f"{mark:8} {module}:{mutant.line} {mutant.description}", flush=True)
@@ -120,10 +118,17 @@ def main() -> int:
     runner.preload()
     copy = scratch_copy(options.source)
     try:
+        present = {m: [t for t in tests if (copy / t).exists()] for m, tests in targets.items()}
+        every = sorted({test for tests in present.values() for test in tests})
+        found = runner.line_map(copy, list(targets), every, timeout=3600)
+        if found is None:
+            print("the tests fail unmutated: no mutation run", flush=True)
+            return 1
+        print(f"traced the unmutated tests in {(time.monotonic() - started) / 60:.1f} min")
         outcomes = [
             outcome
-            for module, tests in targets.items()
-            for outcome in run_module(copy, module, tests, options.timeout)
+            for module in targets
+            for outcome in run_module(copy, module, present[module], found, options.timeout)
         ]
     finally:
         shutil.rmtree(copy, ignore_errors=True)

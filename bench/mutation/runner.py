@@ -66,23 +66,26 @@ def tests_pass(copy: Path, tests: list[str], timeout: float) -> bool:
 
 
 class _LineTracer:
-    """A pytest plugin: for each test, the lines of one file it executes (all threads), and
-    how long it took (traced, so with some margin)."""
+    """A pytest plugin: for each test, the lines of the target files it executes (in every
+    thread), and how long it took (traced, so with some margin)."""
 
-    def __init__(self, filename: str) -> None:
-        self._filename = filename
+    def __init__(self, filenames: dict[str, str]) -> None:
+        self._modules = filenames  # absolute file name -> module path as given
         self._test = ""
-        self.lines: defaultdict[int, set[str]] = defaultdict(set)
+        self.lines: defaultdict[str, defaultdict[int, set[str]]] = defaultdict(
+            lambda: defaultdict(set)
+        )
         self.seconds: dict[str, float] = {}
 
     def _trace(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if frame.f_code.co_filename != self._filename:
+        if frame.f_code.co_filename not in self._modules:
             return None
         return self._local
 
     def _local(self, frame: FrameType, event: str, arg: Any) -> Any:
         if event == "line":
-            self.lines[frame.f_lineno].add(self._test)
+            module = self._modules[frame.f_code.co_filename]
+            self.lines[module][frame.f_lineno].add(self._test)
         return self._local
 
     @pytest.hookimpl(wrapper=True)
@@ -101,26 +104,32 @@ class _LineTracer:
 
 @dataclass(frozen=True)
 class LineMap:
-    """Which tests execute each line of a module, and how long each test took."""
+    """For each target module, which tests execute each of its lines; each test's time."""
 
-    lines: dict[int, list[str]]
+    lines: dict[str, dict[int, list[str]]]
     seconds: dict[str, float]
 
 
-def line_map(copy: Path, module: str, tests: list[str], timeout: float) -> LineMap | None:
-    """Which tests execute each line of `module`, from one traced run of `tests` in `copy`;
+def line_map(copy: Path, modules: list[str], tests: list[str], timeout: float) -> LineMap | None:
+    """Which tests execute each line of `modules`, from one traced run of `tests` in `copy`;
     None when the tests do not all pass unmutated."""
     output = copy / ".mutation-lines.json"
 
     def traced() -> int:
-        tracer = _LineTracer(str((copy / module).resolve()))
+        tracer = _LineTracer({str((copy / module).resolve()): module for module in modules})
         code = int(pytest.main(["-q", "-p", "no:cacheprovider", *tests], plugins=[tracer]))
-        lines = {line: sorted(ids) for line, ids in tracer.lines.items()}
+        lines = {
+            module: {line: sorted(ids) for line, ids in found.items()}
+            for module, found in tracer.lines.items()
+        }
         output.write_text(json.dumps({"lines": lines, "seconds": tracer.seconds}))
         return code
 
     if _in_child(copy, traced, timeout) != 0:
         return None
     found = json.loads(output.read_text())
-    lines = {int(line): ids for line, ids in found["lines"].items()}
+    lines = {
+        module: {int(line): ids for line, ids in by_line.items()}
+        for module, by_line in found["lines"].items()
+    }
     return LineMap(lines, found["seconds"])

@@ -190,3 +190,43 @@ def test_the_lock_holds_until_one_second_before_its_end_and_opens_at_it(
     assert LinkToken.get(token_hash(token)).failed_attempts == 1
     assert links.exchange(token, access_code=CODE).principal.id == "p1"
     assert LinkToken.get(token_hash(token)).failed_attempts == 0
+
+
+def test_a_guess_read_before_a_lock_and_counted_after_it_is_not_compared(
+    links: ParticipantLinks, spy: ComparisonSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = new_link(links)
+    read = LinkToken.get
+    racing: list[str] = []
+
+    def read_then_others_lock(hash_key: str, *args: Any, **kwargs: Any) -> LinkToken:
+        item = read(hash_key, *args, **kwargs)
+        if not racing:  # five wrong guesses lock the link between this read and its claim
+            racing.append("racing")
+            monkeypatch.setattr(LinkToken, "get", read)
+            racing.extend(guess(links, token, WRONG) for _ in range(5))
+        return item
+
+    monkeypatch.setattr(LinkToken, "get", read_then_others_lock)
+    assert guess(links, token, CODE) == "locked"
+    assert racing[1:] == ["wrong_code"] * 4 + ["locked"]
+    assert spy.count == 5  # only the five that locked it were compared
+    assert sessions() == 0
+
+
+def test_a_right_code_for_a_link_deleted_while_it_is_compared_is_refused_and_not_written_back(
+    links: ParticipantLinks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = new_link(links)
+    real = access_codes.matches
+
+    def compare_while_deleted(link_token: str, code: str, stored_hash: str) -> bool:
+        LinkToken(token_hash=token_hash(link_token)).delete()  # the guest removed, just then
+        return real(link_token, code, stored_hash)
+
+    monkeypatch.setattr(access_codes, "matches", compare_while_deleted)
+    with pytest.raises(LinkLocked):
+        links.exchange(token, access_code=CODE)
+    with pytest.raises(LinkToken.DoesNotExist):
+        LinkToken.get(token_hash(token))
+    assert sessions() == 0

@@ -19,21 +19,24 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import boto3
 import pytest
 from chalice import Chalice
 from chalice.test import Client
 
 from chalicelib.auth import clinician_sessions, magic_links, tickets
+from chalicelib.auth.magic_links import MagicLinks
 from chalicelib.auth.principals import Principal
 from chalicelib.auth.rate_limits import Limit, RateLimiter, subject_hash
 from chalicelib.auth.secret_tokens import new_token, token_hash
-from chalicelib.auth.single_use import issue
+from chalicelib.auth.single_use import discard, issue
 from chalicelib.config import Settings
-from chalicelib.errors import RateLimited, Unauthorized, UnknownLink
+from chalicelib.errors import ConfigError, InvalidField, RateLimited, Unauthorized, UnknownLink
+from chalicelib.messaging.email import EmailSender
 from chalicelib.participants import access_codes
-from chalicelib.participants.links import LINK_PURPOSE, SESSION_PURPOSE
+from chalicelib.participants.links import LINK_PURPOSE, SESSION_PURPOSE, link_end
 from chalicelib.routes.clinician_auth import COOKIE_NAME
-from chalicelib.store.models import Clinician, LinkToken, RateLimitWindow
+from chalicelib.store.models import Clinic, Clinician, LinkToken, RateLimitWindow
 from chalicelib.wiring import services
 from tests.conftest import START
 from tests.support import builders
@@ -481,3 +484,43 @@ def test_an_access_code_goes_on_the_channel_the_link_did_not_use(client: Client)
     assert access_codes.other_channel(both, "whatsapp") == "email"
     with pytest.raises(Exception, match="channel"):
         access_codes.other_channel(both, "fax")
+
+
+def test_an_access_code_needs_the_other_channel_and_spans_the_million(client: Client) -> None:
+    no_email = builders.participant("v1", "p1")
+    no_email.phone = "+33612345678"
+    with pytest.raises(InvalidField) as refused:
+        access_codes.other_channel(no_email, "sms")
+    assert refused.value.field == "access_code"
+    assert max(int(access_codes.new_code()) for _ in range(200)) >= 600_000
+
+
+def test_discarding_a_secret_deletes_only_one_of_that_purpose_and_twice_is_harmless(
+    client: Client,
+) -> None:
+    link = secret(LINK_PURPOSE, P1)
+    discard(link, purpose=SESSION_PURPOSE)
+    assert still_stored(link)
+    session = secret(SESSION_PURPOSE, P1)
+    discard(session, purpose=SESSION_PURPOSE)
+    discard(session, purpose=SESSION_PURPOSE)
+    assert not still_stored(session)
+
+
+def test_a_consultation_without_a_start_has_no_link_end(client: Client) -> None:
+    consultation = builders.consultation("v1", clinic_id="k1", starts_at=STARTS)
+    consultation.starts_at = None
+    with pytest.raises(ValueError, match="start time"):
+        link_end(consultation, Clinic.get("k1"))
+
+
+def test_sign_in_links_need_the_public_base_url(client: Client, clock: FrozenClock) -> None:
+    unconfigured = MagicLinks(
+        clock=clock,
+        limiter=RateLimiter(clock=clock),
+        email_sender=EmailSender(boto3.client("ses", region_name="eu-west-1"), sender=SENDER),
+        public_base_url=None,
+    )
+    with pytest.raises(ConfigError, match="VESTIBULE_PUBLIC_BASE_URL"):
+        unconfigured.request("c1@clinic.example", source_ip="127.0.0.1")
+    assert mail_sent() == []
