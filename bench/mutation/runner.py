@@ -110,10 +110,11 @@ class LineMap:
     seconds: dict[str, float]
 
 
-def line_map(copy: Path, modules: list[str], tests: list[str], timeout: float) -> LineMap | None:
-    """Which tests execute each line of `modules`, from one traced run of `tests` in `copy`;
-    None when the tests do not all pass unmutated."""
-    output = copy / ".mutation-lines.json"
+def line_map(
+    copy: Path, modules: list[str], tests: list[str], timeout: float, output: Path
+) -> LineMap | None:
+    """Which tests execute each line of `modules`, from one traced run of `tests` in `copy`
+    (also written to `output`); None when the tests do not all pass unmutated."""
 
     def traced() -> int:
         tracer = _LineTracer({str((copy / module).resolve()): module for module in modules})
@@ -127,7 +128,11 @@ def line_map(copy: Path, modules: list[str], tests: list[str], timeout: float) -
 
     if _in_child(copy, traced, timeout) != 0:
         return None
-    found = json.loads(output.read_text())
+    return read_line_map(output)
+
+
+def read_line_map(path: Path) -> LineMap:
+    found = json.loads(path.read_text())
     lines = {
         module: {int(line): ids for line, ids in by_line.items()}
         for module, by_line in found["lines"].items()
