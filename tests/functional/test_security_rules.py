@@ -21,15 +21,17 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from chalice import Chalice
 from chalice.test import Client
+from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.auth import clinician_sessions, magic_links, tickets
 from chalicelib.auth.magic_links import MagicLinks
 from chalicelib.auth.principals import Principal
 from chalicelib.auth.rate_limits import Limit, RateLimiter, subject_hash
 from chalicelib.auth.secret_tokens import new_token, token_hash
-from chalicelib.auth.single_use import discard, issue
+from chalicelib.auth.single_use import discard, issue, update_if_present
 from chalicelib.config import Settings
 from chalicelib.errors import ConfigError, InvalidField, RateLimited, Unauthorized, UnknownLink
 from chalicelib.messaging.email import EmailSender
@@ -524,3 +526,39 @@ def test_sign_in_links_need_the_public_base_url(client: Client, clock: FrozenClo
     with pytest.raises(ConfigError, match="VESTIBULE_PUBLIC_BASE_URL"):
         unconfigured.request("c1@clinic.example", source_ip="127.0.0.1")
     assert mail_sent() == []
+
+
+def throttled(operation: str) -> ClientError:
+    error = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}
+    return ClientError(error, operation)
+
+
+@pytest.mark.parametrize(
+    ("method", "failure", "act"),
+    [
+        ("delete", DeleteError, lambda token: services().tickets.redeem(token)),
+        ("delete", DeleteError, lambda token: discard(token, purpose=tickets.PURPOSE)),
+        (
+            "update",
+            UpdateError,
+            lambda token: update_if_present(
+                LinkToken.get(token_hash(token)), [LinkToken.failed_attempts.set(1)]
+            ),
+        ),
+    ],
+)
+def test_a_throttled_write_is_an_error_not_a_used_or_missing_secret(
+    client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+    method: str,
+    failure: type[Exception],
+    act: Callable[[str], Any],
+) -> None:
+    token = services().tickets.issue(C1)
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise failure("DynamoDB is throttling", cause=throttled(method))
+
+    monkeypatch.setattr(LinkToken, method, refuse)
+    with pytest.raises(failure):  # a 500 to retry, not a 401 that signs someone out
+        act(token)
