@@ -82,17 +82,27 @@ def time_allowed(tests: list[str], found: runner.LineMap, margin: float) -> floa
 
 
 def run_module(
-    copy: Path, module: str, tests: list[str], found: runner.LineMap, margin: float, most: int
+    copy: Path,
+    module: str,
+    tests: list[str],
+    found: runner.LineMap,
+    margin: float,
+    most: int,
+    only: set[tuple[str, int, str]] | None = None,
 ) -> list[Outcome]:
-    """Every mutant of `module` in `copy`; the module is restored afterwards."""
+    """Every mutant of `module` in `copy` (or those in `only`); the module is restored."""
     path = copy / module
     original = path.read_text()
     lines = found.lines.get(module, {})
     outcomes = []
     try:
         for mutant in mutants_of(original):
+            if only is not None and (module, mutant.line, mutant.description) not in only:
+                continue
             path.write_text(mutant.source)
             chosen = [t for t in tests_for(mutant, lines, found, most) if t.split("::")[0] in tests]
+            if only is not None:  # a recheck: every test of the module, new ones included
+                chosen = tests
             allowed = time_allowed(chosen or tests, found, margin)
             killed = not runner.tests_pass(copy, chosen or tests, allowed)
             outcomes.append(Outcome(module, mutant, killed))
@@ -114,6 +124,11 @@ def main() -> int:
         "--most-tests", type=int, default=12, help="tests run per mutant, at most (0: all)"
     )
     parser.add_argument("--map", type=Path, help="reuse this line map (else traced, saved)")
+    parser.add_argument(
+        "--survivors",
+        type=Path,
+        help="rerun only the survivors printed in this earlier output, against all their tests",
+    )
     parser.add_argument("--list", action="store_true", help="count the mutants, run nothing")
     options = parser.parse_args()
     targets = {m: t for m, t in TARGETS.items() if not options.only or m in options.only}
@@ -141,13 +156,30 @@ def main() -> int:
             outcome
             for module in targets
             for outcome in run_module(
-                copy, module, present[module], found, options.timeout, options.most_tests or 10**6
+                copy,
+                module,
+                present[module],
+                found,
+                options.timeout,
+                options.most_tests or 10**6,
+                survivors_in(options.survivors) if options.survivors else None,
             )
         ]
     finally:
         shutil.rmtree(copy, ignore_errors=True)
     report(targets, outcomes, minutes=(time.monotonic() - started) / 60)
     return 0
+
+
+def survivors_in(output: Path) -> set[tuple[str, int, str]]:
+    """(module, line, change) of each `SURVIVED` line of an earlier run's output."""
+    found = set()
+    for line in output.read_text().splitlines():
+        if line.startswith("SURVIVED "):
+            where, _, change = line.removeprefix("SURVIVED ").strip().partition(" ")
+            module, _, number = where.rpartition(":")
+            found.add((module, int(number), change))
+    return found
 
 
 def report(targets: dict[str, tuple[str, ...]], outcomes: list[Outcome], minutes: float) -> None:
