@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 from chalice import Chalice
 
-from chalicelib.auth.clinician_sessions import SessionBook
+from chalicelib.auth.clinician_sessions import SessionBook, active_clinician
 from chalicelib.auth.magic_links import MagicLinks
 from chalicelib.auth.rate_limits import RateLimiter
 from chalicelib.auth.recent_devices import RecentDevices
@@ -42,6 +42,7 @@ from chalicelib.messaging.sms import SmsSender
 from chalicelib.messaging.whatsapp import WhatsAppSender
 from chalicelib.participants.link_delivery import LinkIssuer
 from chalicelib.participants.links import ParticipantLinks
+from chalicelib.participants.standing import participant_standing
 from chalicelib.realtime import heartbeat
 from chalicelib.realtime.connections import ConnectionRegistry
 from chalicelib.realtime.dispatch import MessageRouter
@@ -131,7 +132,10 @@ def configure(
     _services = Services(
         settings=settings,
         clock=clock,
-        tickets=TicketBook(clock=clock),
+        tickets=TicketBook(
+            clock=clock,
+            standing={"clinician": active_clinician, "participant": participant_standing},
+        ),
         connections=connections,
         pusher=pusher,
         router=build_router(signaling),

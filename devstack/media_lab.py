@@ -3,8 +3,10 @@
 `/dev/media` is a developer page that joins the call of a demo consultation with the web
 UI's own modules (`web/shared/realtime.js`, `web/shared/media/call-session.js`). It asks
 `POST /dev/media/ticket` for a websocket ticket of a new test participant (or, when the
-page reconnects, of the participant it names); that route exists only in the local stack
-and creates the demo consultation when it is missing.
+page reconnects, of the participant it names); that route exists only in the local stack,
+creates the demo consultation when it is missing, and records the test participant as a
+guest (a ticket's holder must be a participant of the consultation when the ticket is
+redeemed).
 The browser tests drive the same page.
 """
 
@@ -18,7 +20,13 @@ from pynamodb.exceptions import PutError
 
 from chalicelib import wiring
 from chalicelib.auth.principals import Principal
-from chalicelib.store.models import CONSULTATION_SK, Consultation, ConsultationItem, day_key
+from chalicelib.store.models import (
+    CONSULTATION_SK,
+    Consultation,
+    ConsultationItem,
+    Participant,
+    day_key,
+)
 from devstack import demo
 
 DEFAULT_CONSULTATION = "demo-call"
@@ -31,6 +39,7 @@ def routes(websocket_url: str) -> list[web.RouteDef]:
         consultation_id = _lab_id(payload, "consultation_id") or DEFAULT_CONSULTATION
         participant_id = _lab_id(payload, "participant_id") or f"lab-{uuid.uuid4().hex[:8]}"
         ensure_consultation(consultation_id, datetime.now(UTC))
+        record_participant(consultation_id, participant_id)
         principal = Principal(
             kind="participant",
             id=participant_id,
@@ -81,3 +90,16 @@ def ensure_consultation(consultation_id: str, now: datetime) -> None:
     except PutError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
+
+
+def record_participant(consultation_id: str, participant_id: str) -> None:
+    """The lab's test participant, as a guest of the demo consultation."""
+    Participant(
+        pk=ConsultationItem.partition(consultation_id),
+        sk=Participant.sort_key(participant_id),
+        consultation_id=consultation_id,
+        participant_id=participant_id,
+        role="guest",
+        display_name="Media lab",
+        language=demo.CLINIC_LANGUAGE,
+    ).save()

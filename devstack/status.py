@@ -37,7 +37,8 @@ from devstack.sweeper import Sweeper
 from devstack.ws_connections import LiveConnections
 
 CHECK_TIMEOUT = 10.0
-STATUS_PRINCIPAL = Principal(kind="clinician", id="devstack-status", clinic_id=demo.CLINIC_ID)
+#: The seeded demo clinician: a ticket's holder must be an active clinician when redeemed.
+STATUS_PRINCIPAL = Principal.of_clinician(demo.CLINICIAN_ID, demo.CLINIC_ID)
 PING = {"type": "ping", "id": "status"}
 MOTO = ("moto", "AWS (moto)")
 REST_API = ("rest_api", "REST API")

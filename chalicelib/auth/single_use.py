@@ -6,7 +6,8 @@ its hash, then deleted under a condition that it still exists and has the expect
 so two requests racing with one token cannot both win, and a token of another purpose is
 refused without being spent. `principal_of` reads whom an item was issued to;
 `update_if_present` changes one only while it exists; `discard` deletes one that is no
-longer wanted (a session signed out of), only if it has the expected purpose.
+longer wanted (a session signed out of), only if it has the expected purpose. A secret is
+valid strictly before its `not_after`: at that instant it is over.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def spend(token: str, *, purpose: str, now: datetime, what: str) -> LinkToken:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
         raise unknown from None
-    if item.not_after < now:
+    if item.not_after <= now:  # like sessions and links: over at its end, not after it
         raise Unauthorized(f"the {what} has expired")
     return item
 

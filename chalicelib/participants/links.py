@@ -10,10 +10,13 @@ consultation ends plus the clinic's `link_grace_minutes`, or until it is cancell
 is computed from the consultation at each exchange, so a rescheduled consultation moves it
 (within the item's TTL, `KEPT_AFTER_END` past the end known when the link was issued).
 
-With an access code, five wrong codes lock the link for 15 minutes: the failures are
-counted with one atomic UpdateItem (refused while a lock holds), the fifth sets
-`locked_until` under a condition so that racing requests audit one lockout, not several.
-A correct code resets the count. Every refusal carries a `reason` and a message in the
+With an access code, five wrong codes lock the link for 15 minutes, and this holds however
+many guesses arrive at once: each attempt first claims a guess with one conditional
+UpdateItem (only while the link exists, is not locked and has used fewer than five), and
+only then is the code compared; the request that used the fifth sets `locked_until` under a
+condition, so racing requests audit one lockout, not several. A correct code resets the
+count, again only while the link is not locked: a right code that loses the race to a lock
+is refused. Every refusal carries a `reason` and a message in the
 participant's language (the browser's for unknown links). `end_session` signs out.
 """
 
@@ -22,13 +25,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from chalicelib import audit
 from chalicelib.auth.principals import Principal
 from chalicelib.auth.secret_tokens import new_token, token_hash
-from chalicelib.auth.single_use import discard, issue, principal_of, update_if_present
+from chalicelib.auth.single_use import discard, issue, principal_of
 from chalicelib.clock import Clock
 from chalicelib.errors import (
     AccessCodeRequired,
@@ -41,7 +47,7 @@ from chalicelib.errors import (
 )
 from chalicelib.i18n import catalogue
 from chalicelib.participants import access_codes
-from chalicelib.store.enums import ConsultationStatus
+from chalicelib.participants.standing import CANCELLED, ParticipantStanding, participant_standing
 from chalicelib.store.models import (
     CONSULTATION_SK,
     Clinic,
@@ -60,7 +66,6 @@ LOCKOUT = timedelta(minutes=15)
 #: How long after the end known at issue time DynamoDB may delete a link's item.
 KEPT_AFTER_END = timedelta(days=1)
 LOCKOUT_ACTION = "participant_link.locked"
-CANCELLED = ConsultationStatus.CANCELLED
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,11 @@ class ParticipantLinks:
 
     def resume(self, session_token: str | None) -> Principal:
         """The participant holding this session; `Unauthorized` if it is unknown or over."""
+        return self.resume_standing(session_token).principal
+
+    def resume_standing(self, session_token: str | None) -> ParticipantStanding:
+        """The session's participant and consultation, both still live; `Unauthorized` if the
+        session is unknown or over, the consultation cancelled or the participant removed."""
         if not session_token:
             raise Unauthorized("open your invitation link first")
         try:
@@ -155,7 +165,7 @@ class ParticipantLinks:
             raise Unauthorized("the session is unknown or has ended")
         if item.not_after <= self._clock.now():
             raise Unauthorized("the session has ended")
-        return principal_of(item)
+        return participant_standing(principal_of(item))
 
     def end_session(self, session_token: str | None) -> None:
         """Sign the participant out: delete the live session; `Unauthorized` without one.
@@ -187,39 +197,69 @@ class ParticipantLinks:
     def _check_code(
         self, link: _Link, token: str, code: str | None, now: datetime, language: str
     ) -> None:
-        stored = link.item.access_code_hash or ""
+        """Claim one of the link's guesses, then compare; accept only while not locked."""
         if not code or not code.strip():
             raise AccessCodeRequired(catalogue.text(language, "page.access_code_required"))
-        if access_codes.matches(token, code, stored):
-            if link.item.failed_attempts:
-                reset = [LinkToken.failed_attempts.set(0), LinkToken.locked_until.remove()]
-                update_if_present(link.item, reset)  # a link deleted meanwhile stays so
+        _claim_guess(link, now, language)
+        if access_codes.matches(token, code, link.item.access_code_hash or ""):
+            _accept(link.item, now, language)
             return
-        item = link.item
-        try:
-            item.update(
-                actions=[LinkToken.failed_attempts.add(1)],
-                condition=LinkToken.token_hash.exists()
-                & (LinkToken.locked_until.does_not_exist() | (LinkToken.locked_until <= now)),
-            )
-        except UpdateError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            raise _locked(language, LOCKOUT) from None  # another request locked it just now
-        if item.failed_attempts < MAX_WRONG_CODES:
+        if link.item.failed_attempts < MAX_WRONG_CODES:
             raise WrongAccessCode(catalogue.text(language, "page.access_code_wrong"))
-        until = now + LOCKOUT
-        try:
-            item.update(
-                actions=[LinkToken.locked_until.set(until), LinkToken.failed_attempts.set(0)],
-                condition=LinkToken.failed_attempts >= MAX_WRONG_CODES,
-            )
-        except UpdateError as error:
-            if error.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            raise _locked(language, LOCKOUT) from None  # a racing request locked and audited
-        _audit_lockout(link, now, until)
-        raise _locked(language, LOCKOUT)
+        _lock(link, now, language)
+
+
+def _unlocked(now: datetime) -> Condition:
+    unlocked: Condition = LinkToken.locked_until.does_not_exist() | (LinkToken.locked_until <= now)
+    return unlocked
+
+
+def _claim_guess(link: _Link, now: datetime, language: str) -> None:
+    """Count this attempt before the code is compared: one atomic UpdateItem that succeeds
+    only while the link exists, is not locked and has guesses left. However many requests
+    race, at most `MAX_WRONG_CODES` codes are compared before the link locks."""
+    try:
+        link.item.update(
+            actions=[LinkToken.failed_attempts.add(1)],
+            condition=LinkToken.token_hash.exists()
+            & _unlocked(now)
+            & (LinkToken.failed_attempts < MAX_WRONG_CODES),
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        _lock(link, now, language)  # locked, deleted, or out of guesses: make sure it locks
+
+
+def _accept(item: LinkToken, now: datetime, language: str) -> None:
+    """Reset the count for a right code, only while the link exists and is not locked: a
+    right code compared just before racing wrong ones locked the link is refused too."""
+    reset: list[Action] = [LinkToken.failed_attempts.set(0), LinkToken.locked_until.remove()]
+    try:
+        item.update(actions=reset, condition=LinkToken.token_hash.exists() & _unlocked(now))
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        raise _locked(language, LOCKOUT) from None
+
+
+def _lock(link: _Link, now: datetime, language: str) -> NoReturn:
+    """Lock the link for `LOCKOUT` once its guesses are used up; of racing requests only one
+    locks (and audits), the others are refused as locked too."""
+    until = now + LOCKOUT
+    try:
+        link.item.update(
+            actions=[LinkToken.locked_until.set(until), LinkToken.failed_attempts.set(0)],
+            condition=LinkToken.token_hash.exists()
+            & (LinkToken.failed_attempts >= MAX_WRONG_CODES)
+            & _unlocked(now),
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        raise _locked(language, LOCKOUT) from None  # a racing request locked and audited
+    _audit_lockout(link, now, until)
+    raise _locked(language, LOCKOUT)
 
 
 def _refuse_if_locked(item: LinkToken, now: datetime, language: str) -> None:

@@ -13,8 +13,6 @@ from chalice import Blueprint, Response
 
 from chalicelib.auth import recent_devices
 from chalicelib.auth.clinician_sessions import csrf_token_of
-from chalicelib.auth.principals import Principal
-from chalicelib.errors import Unauthorized
 from chalicelib.routes.clinician_api import answer
 from chalicelib.routes.clinician_auth import (
     authenticated_clinician,
@@ -107,9 +105,9 @@ def start_session() -> Response:
 )
 def who_am_i() -> Response:
     request = blueprint.current_request
-    principal = authenticated_clinician(request, services().sessions)
+    clinician = services().sessions.resume_clinician(session_token_of(request))
     body = WhoAmIAnswer(
-        clinician=_clinician_body(_active(principal)),
+        clinician=_clinician_body(clinician),
         csrf_token=csrf_token_of(session_token_of(request) or ""),
     )
     return answer(body)
@@ -128,16 +126,6 @@ def sign_out() -> Response:
     authenticated_clinician(request, services().sessions)
     services().sessions.end(session_token_of(request) or "")
     return answer(None, 204, headers={"Set-Cookie": cleared_cookie(secure=cookies_secure())})
-
-
-def _active(principal: Principal) -> Clinician:
-    try:
-        clinician = Clinician.get(principal.id)
-    except Clinician.DoesNotExist:
-        raise Unauthorized("the session's clinician no longer exists") from None
-    if not clinician.active or clinician.clinic_id != principal.clinic_id:
-        raise Unauthorized("the session's clinician is no longer active")
-    return clinician
 
 
 def _clinician_body(clinician: Clinician) -> ClinicianAnswer:

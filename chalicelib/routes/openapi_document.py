@@ -26,6 +26,10 @@ SECURITY: dict[Security, list[dict[str, list[str]]]] = {
     Security.SESSION: [{"session": []}],
     Security.SESSION_AND_CSRF: [{"session": [], "csrf": []}],
     Security.PARTICIPANT: [{"participant_session": []}],
+    Security.SESSION_AND_CSRF_OR_PARTICIPANT: [
+        {"session": [], "csrf": []},
+        {"participant_session": []},
+    ],
 }
 SECURITY_SCHEMES = {
     "session": {"type": "apiKey", "in": "cookie", "name": COOKIE_NAME},

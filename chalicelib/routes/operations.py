@@ -27,6 +27,8 @@ class Security(StrEnum):
     SESSION = "session"  # a clinician's session cookie
     SESSION_AND_CSRF = "session_and_csrf"  # and the CSRF header (every unsafe method)
     PARTICIPANT = "participant"  # a participant's session cookie
+    #: a clinician's session with the CSRF header, or else a participant's session cookie
+    SESSION_AND_CSRF_OR_PARTICIPANT = "session_and_csrf_or_participant"
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,9 @@ from chalicelib.routes.response_bodies import (
     ParticipantWhoAmIAnswer,
 )
 from chalicelib.routes.session_bodies import ParticipantSessionBody
-from chalicelib.store.enums import ConsultationStatus, ParticipantRole
+from chalicelib.store.enums import ParticipantRole
 from chalicelib.store.models import (
-    CONSULTATION_SK,
     Clinic,
-    Consultation,
-    ConsultationItem,
-    Participant,
 )
 from chalicelib.wiring import services
 
@@ -85,16 +81,12 @@ def start_participant_session() -> Response:
 )
 def who_am_i() -> Response:
     request = blueprint.current_request
-    principal = services().participant_links.resume(session_token_of(request, COOKIE_NAME))
-    partition = ConsultationItem.partition(principal.consultation_id or "")
+    standing = services().participant_links.resume_standing(session_token_of(request, COOKIE_NAME))
+    consultation, participant = standing.consultation, standing.participant
     try:
-        consultation = Consultation.get(partition, CONSULTATION_SK)
-        participant = Participant.get(partition, Participant.sort_key(principal.id))
-        clinic = Clinic.get(principal.clinic_id)
-    except (Consultation.DoesNotExist, Participant.DoesNotExist, Clinic.DoesNotExist):
-        raise Unauthorized("the session's consultation no longer exists") from None
-    if consultation.status == ConsultationStatus.CANCELLED:
-        raise Unauthorized("the consultation has been cancelled")
+        clinic = Clinic.get(consultation.clinic_id)
+    except Clinic.DoesNotExist:
+        raise Unauthorized("the session's clinic no longer exists") from None
     who = ParticipantWhoAmIAnswer(
         consultation_id=consultation.consultation_id,
         participant_id=participant.participant_id,

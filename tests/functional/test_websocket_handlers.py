@@ -13,8 +13,10 @@ from chalice.test import Client
 
 from chalicelib.auth.principals import Principal
 from chalicelib.realtime.protocol import MAX_MESSAGE_BYTES
-from chalicelib.store.models import Connection
+from chalicelib.store.models import Clinician, Connection
 from chalicelib.wiring import services
+from tests.conftest import START
+from tests.support import builders
 from tests.support.fakes import FakeWebsocketApi, FrozenClock
 from tests.support.ws_events import connect_event, disconnect_event, message_event
 
@@ -24,6 +26,17 @@ CLINICIAN = Principal(kind="clinician", id="d1", clinic_id="k1")
 
 @pytest.fixture
 def client(app: Chalice) -> Iterator[Client]:
+    """The app's handlers, with the principals below on record (tickets are redeemed only
+    for an active clinician or a participant of a live consultation)."""
+    builders.consultation("c1", clinic_id="k1", starts_at=START).save()
+    builders.participant("c1", "p1").save()
+    Clinician(
+        clinician_id="d1",
+        clinic_id="k1",
+        email="d1@clinic.example",
+        display_name="D",
+        created_at=START,
+    ).save()
     with Client(app) as test_client:
         yield test_client
 

@@ -43,3 +43,21 @@ class FakeWebsocketApi:
 
     def frames(self, connection_id: str) -> list[dict[str, Any]]:
         return self.sent[connection_id]
+
+
+def serialise_moto_dynamodb(monkeypatch: Any) -> None:
+    """Make moto answer one DynamoDB request at a time, as DynamoDB applies each single-item
+    write atomically: moto's handlers are not locked, so threads racing conditional writes
+    against it could both pass a condition that real DynamoDB lets only one pass."""
+    import threading
+
+    from moto.dynamodb.responses import DynamoHandler
+
+    one_at_a_time = threading.Lock()
+    call_action = DynamoHandler.call_action
+
+    def serialised(self: DynamoHandler) -> Any:
+        with one_at_a_time:
+            return call_action(self)
+
+    monkeypatch.setattr(DynamoHandler, "call_action", serialised)
