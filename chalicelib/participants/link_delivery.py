@@ -5,7 +5,7 @@ Invitations and change notices both give the participant a fresh link from a `Li
 When the consultation requires an access code, the link is issued with a new code and,
 once the message with the link has gone out, the code follows on the other channel
 (`chalicelib.participants.access_codes`): a participant without that channel is refused with
-`InvalidField(MessagePurpose.ACCESS_CODE)` before any link is issued or anything is sent.
+`InvalidField("access_code")` before any link is issued or anything is sent.
 """
 
 from __future__ import annotations

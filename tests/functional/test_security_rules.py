@@ -30,6 +30,7 @@ from chalicelib.auth import clinician_sessions, magic_links, tickets
 from chalicelib.auth.magic_links import MagicLinks
 from chalicelib.auth.principals import Principal
 from chalicelib.auth.rate_limits import Limit, RateLimiter, subject_hash
+from chalicelib.auth.recent_devices import RecentDevices
 from chalicelib.auth.secret_tokens import new_token, token_hash
 from chalicelib.auth.single_use import discard, issue, update_if_present
 from chalicelib.config import Settings
@@ -456,8 +457,12 @@ def test_sign_in_links_answer_the_exact_retry_after(client: Client, clock: Froze
     answers = [ask_link(client, "nobody@clinic.example") for _ in range(6)]
     assert [answer.status_code for answer in answers] == [202] * 5 + [429]
     assert answers[-1].headers["Retry-After"] == str(900 - 3)  # each answer takes 0.5 s
-    assert (magic_links.PER_EMAIL.hits, magic_links.PER_SOURCE.hits) == (5, 20)
-    assert magic_links.PER_EMAIL.window == magic_links.PER_SOURCE.window == timedelta(minutes=15)
+    limits = (magic_links.PER_ADDRESS_AND_SOURCE, magic_links.PER_SOURCE, magic_links.PER_ADDRESS)
+    assert [(limit.hits, limit.window) for limit in limits] == [
+        (5, timedelta(minutes=15)),
+        (20, timedelta(minutes=15)),
+        (50, timedelta(hours=1)),
+    ]
 
 
 # --- secrets and codes ---------------------------------------------------------------------
@@ -520,6 +525,7 @@ def test_sign_in_links_need_the_public_base_url(client: Client, clock: FrozenClo
     unconfigured = MagicLinks(
         clock=clock,
         limiter=RateLimiter(clock=clock),
+        devices=RecentDevices(clock=clock),
         email_sender=EmailSender(boto3.client("ses", region_name="eu-west-1"), sender=SENDER),
         public_base_url=None,
     )
