@@ -1,0 +1,126 @@
+"""Starts a media worker on Fargate: learns the task's addresses, then runs the worker.
+
+Fargate puts neither the task's private nor its public address in the environment, and
+the worker needs both: the app reaches the control API at the private one, browsers send
+media to the public one. Before `python -m media_worker` this script
+
+- reads the private IPv4 and the task id from the ECS task metadata endpoint (v4) and sets
+  `VESTIBULE_MEDIA_CONTROL_URL` (and the worker id, one per task);
+- asks the STUN server in `VESTIBULE_MEDIA_STUN_URL` for the address its packets arrive
+  from (Fargate's 1:1 NAT) and sets `VESTIBULE_MEDIA_PUBLIC_ADDRESS`; without an answer it
+  starts anyway and browsers reach it through TURN.
+
+It runs in the worker's image with the standard library only: the task definition passes
+this file's source to `python -c` (`infra/components/media.py`), so the image stays as
+`media_worker/Dockerfile` builds it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import secrets
+import socket
+import struct
+import sys
+import urllib.request
+from collections.abc import MutableMapping
+
+_MAGIC_COOKIE = 0x2112A442
+_BINDING_REQUEST = 0x0001
+_BINDING_SUCCESS = 0x0101
+_XOR_MAPPED_ADDRESS = 0x0020
+_MAPPED_ADDRESS = 0x0001
+
+
+def task_addresses(metadata_uri: str, timeout: float = 2.0) -> tuple[str, str]:
+    """(private IPv4, task id) from the task metadata endpoint's `/task` document."""
+    with urllib.request.urlopen(f"{metadata_uri}/task", timeout=timeout) as response:  # noqa: S310
+        task = json.load(response)
+    task_id = str(task["TaskARN"]).rsplit("/", 1)[-1]
+    for container in task.get("Containers", []):
+        for network in container.get("Networks", []):
+            for address in network.get("IPv4Addresses", []):
+                return str(ipaddress.IPv4Address(address)), task_id
+    raise LookupError("the task metadata lists no IPv4 address")
+
+
+def stun_server(url: str) -> tuple[str, int]:
+    """`stun:host[:port]` as (host, port); 3478 by default."""
+    if not url.startswith("stun:"):
+        raise ValueError(f"not a stun: URL: {url!r}")
+    host, _, port = url[len("stun:") :].partition(":")
+    return host, int(port or 3478)
+
+
+def binding_request(transaction_id: bytes) -> bytes:
+    return struct.pack("!HHI", _BINDING_REQUEST, 0, _MAGIC_COOKIE) + transaction_id
+
+
+def mapped_address(response: bytes, transaction_id: bytes) -> str | None:
+    """The IPv4 address a STUN success response reports, or None if it is not one."""
+    if len(response) < 20:
+        return None
+    kind, length, cookie = struct.unpack("!HHI", response[:8])
+    if kind != _BINDING_SUCCESS or cookie != _MAGIC_COOKIE or response[8:20] != transaction_id:
+        return None
+    position, end = 20, min(len(response), 20 + length)
+    fallback = None
+    while position + 4 <= end:
+        attribute, size = struct.unpack("!HH", response[position : position + 4])
+        value = response[position + 4 : position + 4 + size]
+        if (
+            attribute in (_XOR_MAPPED_ADDRESS, _MAPPED_ADDRESS)
+            and len(value) >= 8
+            and value[1] == 1
+        ):
+            (raw,) = struct.unpack("!I", value[4:8])
+            if attribute == _XOR_MAPPED_ADDRESS:
+                return str(ipaddress.IPv4Address(raw ^ _MAGIC_COOKIE))
+            fallback = str(ipaddress.IPv4Address(raw))
+        position += 4 + size + (-size % 4)
+    return fallback
+
+
+def public_address(server: tuple[str, int], timeout: float = 1.0, attempts: int = 3) -> str | None:
+    """Ask a STUN server which address our UDP packets come from."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(timeout)
+        for _ in range(attempts):
+            transaction_id = secrets.token_bytes(12)
+            try:
+                sock.sendto(binding_request(transaction_id), server)
+                response, _ = sock.recvfrom(2048)
+            except OSError:
+                continue
+            address = mapped_address(response, transaction_id)
+            if address is not None:
+                return address
+    return None
+
+
+def prepare(environ: MutableMapping[str, str]) -> None:
+    """Fill in the addresses the worker needs; leave what the operator set alone."""
+    port = environ.get("VESTIBULE_MEDIA_CONTROL_PORT", "8080")
+    metadata_uri = environ.get("ECS_CONTAINER_METADATA_URI_V4")
+    if metadata_uri and "VESTIBULE_MEDIA_CONTROL_URL" not in environ:
+        private, task_id = task_addresses(metadata_uri)
+        environ["VESTIBULE_MEDIA_CONTROL_URL"] = f"http://{private}:{port}"
+        environ.setdefault("VESTIBULE_MEDIA_WORKER_ID", f"worker-{task_id}")
+    stun_url = environ.get("VESTIBULE_MEDIA_STUN_URL")
+    if stun_url and "VESTIBULE_MEDIA_PUBLIC_ADDRESS" not in environ:
+        address = public_address(stun_server(stun_url))
+        if address is not None:
+            environ["VESTIBULE_MEDIA_PUBLIC_ADDRESS"] = address
+        else:
+            print("media_start: no STUN answer; starting without a public address", file=sys.stderr)
+
+
+def main() -> None:
+    prepare(os.environ)
+    os.execvp(sys.executable, [sys.executable, "-m", "media_worker"])  # noqa: S606
+
+
+if __name__ == "__main__":
+    main()

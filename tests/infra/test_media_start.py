@@ -1,0 +1,120 @@
+"""The worker's start script learns the task's private and public addresses on Fargate.
+
+A fake task metadata endpoint (HTTP) and a fake STUN server (UDP) on loop-back stand in for
+ECS and coturn.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from infra import media_start
+
+TASK_DOCUMENT = {
+    "TaskARN": "arn:aws:ecs:eu-west-1:111111111111:task/vestibule/0123abcd",
+    "Containers": [{"Networks": [{"NetworkMode": "awsvpc", "IPv4Addresses": ["10.0.1.23"]}]}],
+}
+PUBLIC = "203.0.113.7"
+
+
+@pytest.fixture
+def metadata_uri() -> Iterator[str]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps(TASK_DOCUMENT).encode() if self.path.endswith("/task") else b""
+            self.send_response(200 if body else 404)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/v4/abc"
+    server.shutdown()
+    server.server_close()
+
+
+def success_response(transaction_id: bytes, address: str, *, xor: bool = True) -> bytes:
+    raw = struct.unpack("!I", socket.inet_aton(address))[0]
+    kind = 0x0020 if xor else 0x0001
+    value = struct.pack("!BBHI", 0, 1, 4242, raw ^ 0x2112A442 if xor else raw)
+    attribute = struct.pack("!HH", kind, len(value)) + value
+    return struct.pack("!HHI", 0x0101, len(attribute), 0x2112A442) + transaction_id + attribute
+
+
+@pytest.fixture
+def stun_url() -> Iterator[str]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(5)
+
+    def answer() -> None:
+        try:
+            request, peer = sock.recvfrom(2048)
+        except OSError:
+            return
+        sock.sendto(success_response(request[8:20], PUBLIC), peer)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    yield f"stun:127.0.0.1:{sock.getsockname()[1]}"
+    thread.join(timeout=5)
+    sock.close()
+
+
+def test_the_control_url_and_worker_id_come_from_the_task_metadata(metadata_uri: str) -> None:
+    environ = {"ECS_CONTAINER_METADATA_URI_V4": metadata_uri}
+    media_start.prepare(environ)
+    assert environ["VESTIBULE_MEDIA_CONTROL_URL"] == "http://10.0.1.23:8080"
+    assert environ["VESTIBULE_MEDIA_WORKER_ID"] == "worker-0123abcd"
+    assert "VESTIBULE_MEDIA_PUBLIC_ADDRESS" not in environ
+
+
+def test_the_public_address_is_what_the_stun_server_saw(stun_url: str) -> None:
+    environ = {"VESTIBULE_MEDIA_STUN_URL": stun_url}
+    media_start.prepare(environ)
+    assert environ["VESTIBULE_MEDIA_PUBLIC_ADDRESS"] == PUBLIC
+
+
+def test_without_a_stun_answer_the_worker_starts_without_a_public_address() -> None:
+    silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    silent.bind(("127.0.0.1", 0))
+    try:
+        address = media_start.public_address(silent.getsockname(), timeout=0.05, attempts=2)
+    finally:
+        silent.close()
+    assert address is None
+
+
+def test_values_the_operator_set_are_kept(metadata_uri: str) -> None:
+    environ = {
+        "ECS_CONTAINER_METADATA_URI_V4": metadata_uri,
+        "VESTIBULE_MEDIA_CONTROL_URL": "http://10.9.9.9:9000",
+    }
+    media_start.prepare(environ)
+    assert environ["VESTIBULE_MEDIA_CONTROL_URL"] == "http://10.9.9.9:9000"
+
+
+def test_a_response_to_another_request_is_ignored() -> None:
+    ours, theirs = b"a" * 12, b"b" * 12
+    assert media_start.mapped_address(success_response(theirs, PUBLIC), ours) is None
+    assert media_start.mapped_address(success_response(ours, PUBLIC), ours) == PUBLIC
+    assert media_start.mapped_address(success_response(ours, PUBLIC, xor=False), ours) == PUBLIC
+    assert media_start.mapped_address(b"short", ours) is None
+
+
+def test_stun_urls_default_to_port_3478() -> None:
+    assert media_start.stun_server("stun:turn.example") == ("turn.example", 3478)
+    assert media_start.stun_server("stun:turn.example:3479") == ("turn.example", 3479)
+    with pytest.raises(ValueError, match="stun"):
+        media_start.stun_server("turn:turn.example")
