@@ -103,8 +103,9 @@ class VestibuleStack(cdk.Stack):
             "VESTIBULE_MEDIA_SHARED_SECRET_NAME", self.secrets.media_control.secret_arn
         )
         self.api.add_environment("VESTIBULE_TURN_SECRET_NAME", self.secrets.turn.secret_arn)
-        self.api.add_environment("VESTIBULE_TURN_URLS", " ".join(self.media.turn_urls))
-        self.api.add_environment("VESTIBULE_STUN_URLS", " ".join(self.media.stun_urls))
+        # Lists are comma-separated, as chalicelib.env_reader.EnvReader.words reads them.
+        self.api.add_environment("VESTIBULE_TURN_URLS", ",".join(self.media.turn_urls))
+        self.api.add_environment("VESTIBULE_STUN_URLS", ",".join(self.media.stun_urls))
         self.web = Web(
             self,
             "Web",

@@ -28,6 +28,12 @@ TEST_CONTEXT: dict[str, Any] = {
     "alarm_email": "ops@clinic.example",
 }
 TEST_REGION = "eu-west-1"
+#: prod is synthesized with the optional parts too: TURN over TLS and WhatsApp.
+PROD_EXTRAS: dict[str, Any] = {
+    "turn_domain_name": "turn.clinic.example",
+    "turn_certificate_arn": "arn:aws:acm:eu-west-1:111111111111:certificate/turn",
+    "whatsapp_phone_number_id": "phone-number-id-0123",
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,6 @@ def dev(synth_dir: Path) -> Synthesized:
 
 @pytest.fixture(scope="session")
 def prod(synth_dir: Path) -> Synthesized:
-    result = synthesize("prod", synth_dir / "prod.out")
+    result = synthesize("prod", synth_dir / "prod.out", PROD_EXTRAS)
     print(f"\nsynthesized prod in {result.seconds:.1f} s")
     return result

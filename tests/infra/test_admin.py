@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from moto.server import ThreadedMotoServer
 
+from chalicelib.config import Settings
 from chalicelib.store.models import Clinic, Clinician
+from chalicelib.store.tables import bind_models, create_tables
 from infra import admin
 from tests.conftest import TEST_ENVIRONMENT
 
@@ -122,3 +129,37 @@ def test_two_operators_racing_for_one_clinic_id_create_it_once(tables: None) -> 
         thread.join(timeout=30)
     assert sorted(outcomes) == ["conflict", "created"]
     assert Clinic.count() == 1 and Clinician.count() == 1
+
+
+@pytest.fixture
+def moto_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """moto in server mode, as the local stack runs it; this process talks to it too."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    try:
+        yield endpoint
+    finally:
+        server.stop()
+
+
+def test_the_command_works_against_the_local_stacks_moto_server(moto_server: str) -> None:
+    """As an operator runs it beside `make run`: its own process, stage local."""
+    environment = {**TEST_ENVIRONMENT, "VESTIBULE_STAGE": "local", "AWS_ENDPOINT_URL": moto_server}
+    bind_models(Settings.from_environ(environment))
+    create_tables()
+    args = ["local" if arg == "test" else arg for arg in ARGS]
+    done = subprocess.run(
+        [sys.executable, "-m", "infra.admin", *args],
+        env={**environment, "PATH": os.environ["PATH"]},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "vestibule-local-clinics" in done.stdout
+    assert Clinic.get("north").name == "North Clinic"
+    assert Clinician.get("first").clinic_id == "north"

@@ -8,7 +8,7 @@ from typing import Any
 from chalicelib.store.tables import table_definitions
 from infra.components.api import FUNCTIONS, RATE_LIMITED_PATHS
 from infra.components.media import CONTROL_PORT, DRAIN_SECONDS, MEDIA_UDP_PORTS
-from tests.infra.conftest import TEST_CONTEXT, Synthesized
+from tests.infra.conftest import PROD_EXTRAS, TEST_CONTEXT, Synthesized
 from tests.infra.template_reading import (
     actions_of,
     as_list,
@@ -251,6 +251,37 @@ def test_the_worker_stops_after_its_drain_deadline(dev: Synthesized) -> None:
     assert [s["Name"] for s in container["Secrets"]] == ["VESTIBULE_MEDIA_SHARED_SECRET"]
 
 
+def test_turn_over_tls_on_443_when_the_stage_names_its_domain(
+    dev: Synthesized, prod: Synthesized
+) -> None:
+    def listeners(result: Synthesized) -> dict[int, dict[str, Any]]:
+        found = resources(template_of(result), "AWS::ElasticLoadBalancingV2::Listener")
+        return {item["Properties"]["Port"]: item["Properties"] for item in found.values()}
+
+    assert set(listeners(dev)) == {3478}
+    tls = listeners(prod)[443]
+    assert tls["Protocol"] == "TLS"
+    assert tls["Certificates"] == [{"CertificateArn": PROD_EXTRAS["turn_certificate_arn"]}]
+    variables = template_of(prod)["Resources"]["APIHandler"]["Properties"]["Environment"]
+    turn = json.dumps(variables["Variables"]["VESTIBULE_TURN_URLS"])
+    assert f"turns:{PROD_EXTRAS['turn_domain_name']}:443?transport=tcp" in turn
+
+
+def test_whatsapp_is_granted_only_for_the_named_phone_number(
+    dev: Synthesized, prod: Synthesized
+) -> None:
+    def whatsapp(result: Synthesized) -> list[dict[str, Any]]:
+        return [
+            s
+            for s in policy_statements(template_of(result), "ApiChaliceDefaultRolePolicy")
+            if "social-messaging:SendWhatsAppMessage" in actions_of(s)
+        ]
+
+    assert whatsapp(dev) == []
+    (statement,) = whatsapp(prod)
+    assert PROD_EXTRAS["whatsapp_phone_number_id"] in json.dumps(statement["Resource"])
+
+
 # --- API ----------------------------------------------------------------------------------
 
 
@@ -263,6 +294,11 @@ def test_functions_know_the_websocket_api_and_read_secrets_by_name(dev: Synthesi
         assert "VESTIBULE_MEDIA_SHARED_SECRET" not in variables
         assert variables["VESTIBULE_MEDIA_SHARED_SECRET_NAME"]["Ref"].startswith("Secrets")
         assert variables["VESTIBULE_TURN_SECRET_NAME"]["Ref"].startswith("Secrets")
+        # The app splits lists on commas (EnvReader.words): one entry per TURN URL.
+        turn = "".join(
+            p for p in variables["VESTIBULE_TURN_URLS"]["Fn::Join"][1] if isinstance(p, str)
+        )
+        assert turn.count("turn:") == 2 and turn.count(",") == 1
 
 
 def test_both_apis_are_throttled_and_logged(dev: Synthesized) -> None:
