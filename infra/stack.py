@@ -140,6 +140,7 @@ class VestibuleStack(cdk.Stack):
             function_names={name: self.api.chalice.get_resource(name).ref for name in FUNCTIONS},
             tables=self.database.all_tables,
             worker_service=self.media.worker_service,
+            worker_metrics=self.media.worker_metrics,
             min_workers=stage.media_min_workers,
             sms_monthly_spend_limit_usd=stage.sms_monthly_spend_limit_usd,
             alarm_email=stage.alarm_email,

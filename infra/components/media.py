@@ -20,6 +20,7 @@ from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
@@ -196,6 +197,8 @@ class Media(Construct):
                 operating_system_family=ecs.OperatingSystemFamily.LINUX,
             ),
         )
+        worker_logs = self._log_group("WorkerLogs")
+        self.worker_metrics = self._log_metrics(worker_logs, stage_name)
         low, high = MEDIA_UDP_PORTS
         environment = {
             "VESTIBULE_STAGE": stage_name,
@@ -220,9 +223,7 @@ class Media(Construct):
             secrets={
                 "VESTIBULE_MEDIA_SHARED_SECRET": ecs.Secret.from_secrets_manager(media_secret)
             },
-            logging=ecs.LogDrivers.aws_logs(
-                stream_prefix="worker", log_group=self._log_group("WorkerLogs")
-            ),
+            logging=ecs.LogDrivers.aws_logs(stream_prefix="worker", log_group=worker_logs),
             stop_timeout=cdk.Duration.seconds(STOP_TIMEOUT_SECONDS),
             health_check=ecs.HealthCheck(
                 command=[
@@ -271,6 +272,30 @@ class Media(Construct):
         )
         self._suppress_task_findings(task)
         return service
+
+    def _log_metrics(
+        self, worker_logs: logs.LogGroup, stage_name: str
+    ) -> dict[str, cloudwatch.Metric]:
+        """Counts of the worker's own JSON log lines that mean trouble (`json_logs.py`)."""
+        patterns = {
+            "HeartbeatFailures": '{ $.message = "heartbeat failed" }',
+            "CallsCutByDrain": '{ $.message = "drain deadline passed" }',
+            "Errors": '{ $.level = "ERROR" || $.level = "CRITICAL" }',
+        }
+        metrics = {}
+        for name, pattern in patterns.items():
+            metric_filter = logs.MetricFilter(
+                self,
+                f"Worker{name}",
+                log_group=worker_logs,
+                filter_pattern=logs.FilterPattern.literal(pattern),
+                metric_namespace=f"Vestibule/{stage_name}",
+                metric_name=f"MediaWorker{name}",
+                metric_value="1",
+                default_value=0,
+            )
+            metrics[name] = metric_filter.metric(statistic="Sum", period=cdk.Duration.minutes(5))
+        return metrics
 
     # --- TURN -------------------------------------------------------------------------
 

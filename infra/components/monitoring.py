@@ -2,10 +2,13 @@
 
 API 5xx and latency (REST), integration errors (WebSocket), errors and throttles of every
 function, DynamoDB throttles on every table, SES bounce and complaint rates, SMS spend
-against the monthly limit, and the media workers' running count and CPU.
+against the monthly limit, and the media workers' running count, CPU, failed registry
+heartbeats, calls cut by a drain deadline and logged errors.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -33,6 +36,7 @@ class Monitoring(Construct):
         function_names: dict[str, str],
         tables: list[dynamodb.Table],
         worker_service: ecs.FargateService,
+        worker_metrics: Mapping[str, cloudwatch.IMetric],
         min_workers: int,
         sms_monthly_spend_limit_usd: int,
         alarm_email: str | None,
@@ -130,6 +134,13 @@ class Monitoring(Construct):
             threshold=85,
             description="Media workers above 85 % CPU (autoscaling at its limit?)",
         )
+        for name, metric in worker_metrics.items():
+            self._alarm(
+                f"Workers{name}",
+                metric,
+                threshold=1,
+                description=f"Media workers logged {name} (see their log group)",
+            )
         self.dashboard = cloudwatch.Dashboard(
             self, "Dashboard", dashboard_name=f"{prefix}overview"[:255]
         )

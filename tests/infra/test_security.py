@@ -374,3 +374,37 @@ def test_secrets_are_generated_and_encrypted_with_our_key(dev: Synthesized) -> N
         assert "GenerateSecretString" in secret["Properties"]
         assert "SecretString" not in secret["Properties"]
         assert "KmsKeyId" in secret["Properties"]
+
+
+# --- monitoring ---------------------------------------------------------------------------
+
+
+def test_alarms_cover_what_an_operator_must_hear_about(dev: Synthesized) -> None:
+    template = template_of(dev)
+    alarms = resources(template, "AWS::CloudWatch::Alarm").values()
+    watched = set()
+    for alarm in alarms:
+        properties = alarm["Properties"]
+        assert properties["AlarmActions"], "every alarm notifies the topic"
+        if "MetricName" in properties:
+            watched.add(properties["MetricName"])
+        for query in properties.get("Metrics", []):
+            if "MetricStat" in query:
+                watched.add(query["MetricStat"]["Metric"]["MetricName"])
+    assert {
+        "5XXError",
+        "Latency",
+        "IntegrationError",
+        "Errors",
+        "Throttles",
+        "ReadThrottleEvents",
+        "WriteThrottleEvents",
+        "Reputation.BounceRate",
+        "Reputation.ComplaintRate",
+        "SMSMonthToDateSpentUSD",
+        "RunningTaskCount",
+        "CPUUtilization",
+        "MediaWorkerHeartbeatFailures",
+        "MediaWorkerCallsCutByDrain",
+    } <= watched
+    assert len(resources(template, "AWS::CloudWatch::Dashboard")) == 1
