@@ -8,10 +8,10 @@ context without building it. Its duration is printed with `-s` and reported by
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,8 +53,10 @@ def synthesize(stage: str, outdir: Path, extra: dict[str, Any] | None = None) ->
     started = time.monotonic()
     os.environ["CDK_DEFAULT_REGION"] = TEST_REGION
     app = cdk.App(outdir=str(outdir), context={"stage": stage, **TEST_CONTEXT, **(extra or {})})
-    stack = build(app)
-    assembly = app.synth()
+    # chalice.cdk writes `chalice.out` into the working directory: a scratch one, briefly.
+    with contextlib.chdir(outdir.parent):
+        stack = build(app)
+        assembly = app.synth()
     seconds = time.monotonic() - started
     artifact = assembly.get_stack_artifact(stack.artifact_id)
     template_file = Path(artifact.template_full_path)
@@ -67,15 +69,8 @@ def synthesize(stage: str, outdir: Path, extra: dict[str, Any] | None = None) ->
 
 
 @pytest.fixture(scope="session")
-def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A scratch directory: chalice.cdk writes `chalice.out` into the working directory."""
-    path = tmp_path_factory.mktemp("synth")
-    previous = Path.cwd()
-    os.chdir(path)
-    try:
-        yield path
-    finally:
-        os.chdir(previous)
+def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("synth")
 
 
 @pytest.fixture(scope="session")

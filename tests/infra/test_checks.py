@@ -34,6 +34,11 @@ def test_no_unsuppressed_nag_finding(stage: str, request: pytest.FixtureRequest)
     assert findings == []
 
 
+#: The first test waits for the session's synthesis: about a minute on a clean machine
+#: (chalice package downloads wheels), more on a loaded one.
+pytestmark = pytest.mark.timeout(900)
+
+
 def test_every_suppression_gives_its_reason(dev: Synthesized) -> None:
     template = json.loads(dev.template_file.read_text("utf-8"))
     suppressions = [

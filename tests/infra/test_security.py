@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from chalicelib.store.tables import table_definitions
 from infra.components.api import FUNCTIONS, RATE_LIMITED_PATHS
 from infra.components.media import CONTROL_PORT, DRAIN_SECONDS, MEDIA_UDP_PORTS
@@ -17,6 +19,10 @@ from tests.infra.template_reading import (
     resources,
     statements,
 )
+
+#: The first test waits for the session's synthesis: about a minute on a clean machine
+#: (chalice package downloads wheels), more on a loaded one.
+pytestmark = pytest.mark.timeout(900)
 
 
 def template_of(result: Synthesized) -> dict[str, Any]:
