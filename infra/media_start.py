@@ -1,4 +1,4 @@
-"""Starts a media worker on Fargate: learns the task's addresses, then runs the worker.
+"""Starts a media worker on Fargate and keeps its task from scale-in while it holds calls.
 
 Fargate puts neither the task's private nor its public address in the environment, and
 the worker needs both: the app reaches the control API at the private one, browsers send
@@ -10,28 +10,41 @@ media to the public one. Before `python -m media_worker` this script
   from (Fargate's 1:1 NAT) and sets `VESTIBULE_MEDIA_PUBLIC_ADDRESS`; without an answer it
   starts anyway and browsers reach it through TURN.
 
-It runs in the worker's image with the standard library only: the task definition passes
-this file's source to `python -c` (`infra/components/media.py`), so the image stays as
-`media_worker/Dockerfile` builds it.
+Then it runs the worker as its child, passes SIGTERM on (the worker drains), and every
+`CHECK_SECONDS` reads the worker's load from its registry entry: while the worker holds
+calls (load > 0) the task is protected from scale-in through the ECS agent's
+task-protection endpoint, for `PROTECTION_MINUTES` at a time so that the protection lapses
+if this supervisor dies; at load 0 the protection is removed.
+
+It runs in the worker's image (the standard library, and `chalicelib.store.models` which
+the image copies for the registry): the task definition passes this file's source to
+`python -c` (`infra/components/media.py`), so the image stays as `media_worker/Dockerfile`
+builds it. Outside ECS (no `ECS_AGENT_URI`) it simply becomes the worker.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import os
 import secrets
+import signal
 import socket
 import struct
+import subprocess
 import sys
 import urllib.request
-from collections.abc import MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 
 _MAGIC_COOKIE = 0x2112A442
 _BINDING_REQUEST = 0x0001
 _BINDING_SUCCESS = 0x0101
 _XOR_MAPPED_ADDRESS = 0x0020
 _MAPPED_ADDRESS = 0x0001
+#: How often the supervisor reads the worker's load, and how long one protection lasts.
+CHECK_SECONDS = 30
+PROTECTION_MINUTES = 10
 
 
 def task_addresses(metadata_uri: str, timeout: float = 2.0) -> tuple[str, str]:
@@ -117,9 +130,82 @@ def prepare(environ: MutableMapping[str, str]) -> None:
             print("media_start: no STUN answer; starting without a public address", file=sys.stderr)
 
 
+def protection_request(load: int) -> dict[str, object]:
+    """The task-protection state for a worker holding `load` participants."""
+    if load > 0:
+        return {"ProtectionEnabled": True, "ExpiresInMinutes": PROTECTION_MINUTES}
+    return {"ProtectionEnabled": False}
+
+
+def set_protection(agent_uri: str, load: int) -> None:
+    """PUT the state to the ECS agent's task-protection endpoint."""
+    request = urllib.request.Request(  # noqa: S310 (the agent's own http endpoint)
+        f"{agent_uri}/task-protection/v1/state",
+        data=json.dumps(protection_request(load)).encode(),
+        headers={"Content-Type": "application/json"},
+        method="PUT",
+    )
+    with urllib.request.urlopen(request, timeout=5):  # noqa: S310
+        pass
+
+
+def registry_load(environ: Mapping[str, str]) -> Callable[[], int]:
+    """Reads this worker's load from its registry entry (0 when it has none)."""
+    from chalicelib.store.models import MediaWorker
+
+    stage = environ["VESTIBULE_STAGE"]
+    prefix = environ.get("VESTIBULE_TABLE_PREFIX", f"vestibule-{stage}-")
+    MediaWorker.Meta.table_name = f"{prefix}media_workers"
+    MediaWorker.Meta.region = environ.get("AWS_REGION") or environ["AWS_DEFAULT_REGION"]
+    worker_id = environ["VESTIBULE_MEDIA_WORKER_ID"]
+
+    def load() -> int:
+        try:
+            return int(MediaWorker.get(worker_id).load)
+        except MediaWorker.DoesNotExist:
+            return 0
+
+    return load
+
+
+def supervise(
+    worker: subprocess.Popen[bytes],
+    *,
+    load: Callable[[], int],
+    protect: Callable[[int], None],
+    check_seconds: float = CHECK_SECONDS,
+) -> int:
+    """Until the worker exits: protect the task while it holds calls. Its exit code."""
+    protected = False
+    while True:
+        try:
+            return worker.wait(timeout=check_seconds)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            current = load()
+            if current > 0 or protected:
+                protect(current)
+                protected = current > 0
+        except Exception as error:  # noqa: BLE001 (a failed check must not stop the worker)
+            print(f"media_start: protection check failed: {type(error).__name__}", file=sys.stderr)
+
+
 def main() -> None:
     prepare(os.environ)
-    os.execvp(sys.executable, [sys.executable, "-m", "media_worker"])  # noqa: S606
+    command = [sys.executable, "-m", "media_worker"]
+    agent_uri = os.environ.get("ECS_AGENT_URI")
+    if not agent_uri:
+        os.execvp(command[0], command)  # noqa: S606
+    worker = subprocess.Popen(command)  # noqa: S603
+    signal.signal(signal.SIGTERM, lambda *_: worker.send_signal(signal.SIGTERM))
+    sys.exit(
+        supervise(
+            worker,
+            load=registry_load(os.environ),
+            protect=functools.partial(set_protection, agent_uri),
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@
   started by `infra/media_start.py` so it learns its private and public addresses; its
   security group opens only the media UDP range to the internet and the control port only
   to the clients' security group (the Lambdas); `stopTimeout` above the drain deadline;
-  autoscaling on CPU; a task role that may only write its registry entry;
+  scale-in protection while a worker holds calls (set by `infra/media_start.py` from the
+  worker's registry load); autoscaling on CPU; a task role that may only write its
+  registry entry and protect its own task;
 - TURN: coturn in its own task behind a network load balancer (UDP and TCP 3478, and TURN
   over TLS on 443 when the stage names a TURN domain and certificate), or a managed TURN
   service whose URLs the stage names, in which case no coturn runs.
@@ -25,6 +27,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -250,6 +253,19 @@ class Media(Construct):
         )
         if registry.encryption_key is not None:
             registry.encryption_key.grant_encrypt_decrypt(task.task_role)
+        # ... and protect its own task from scale-in while it holds calls (media_start.py).
+        task.task_role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["ecs:UpdateTaskProtection", "ecs:GetTaskProtection"],
+                resources=[
+                    cdk.Stack.of(self).format_arn(
+                        service="ecs",
+                        resource="task",
+                        resource_name=f"{self.cluster.cluster_name}/*",
+                    )
+                ],
+            )
+        )
         service = ecs.FargateService(
             self,
             "Workers",
@@ -455,7 +471,9 @@ class Media(Construct):
                 {
                     "id": "AwsSolutions-IAM5",
                     "reason": "CDK's execution-role grants for pulling the image and writing "
-                    "log streams into this task's own log group.",
+                    "log streams into this task's own log group; the registry table's own "
+                    "indexes; task protection names tasks of this cluster only (a task's id "
+                    "is known only once it runs).",
                 },
             ],
             apply_to_children=True,

@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import socket
 import struct
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -118,3 +121,92 @@ def test_stun_urls_default_to_port_3478() -> None:
     assert media_start.stun_server("stun:turn.example:3479") == ("turn.example", 3479)
     with pytest.raises(ValueError, match="stun"):
         media_start.stun_server("turn:turn.example")
+
+
+# --- scale-in protection while the worker holds calls ------------------------------------
+
+
+class AgentRequests:
+    """What the fake ECS agent's task-protection endpoint was sent."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, object]] = []
+
+
+@pytest.fixture
+def agent() -> Iterator[tuple[str, AgentRequests]]:
+    seen = AgentRequests()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_PUT(self) -> None:
+            assert self.path == "/task-protection/v1/state"
+            length = int(self.headers["Content-Length"])
+            seen.bodies.append(json.loads(self.rfile.read(length)))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_task_is_protected_while_the_worker_holds_calls(
+    agent: tuple[str, AgentRequests],
+) -> None:
+    uri, seen = agent
+    media_start.set_protection(uri, 3)
+    media_start.set_protection(uri, 0)
+    assert seen.bodies == [
+        {"ProtectionEnabled": True, "ExpiresInMinutes": media_start.PROTECTION_MINUTES},
+        {"ProtectionEnabled": False},
+    ]
+
+
+def test_the_supervisor_follows_the_load_until_the_worker_exits() -> None:
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1.5)"])
+    loads = iter([0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    protected: list[int] = []
+    code = media_start.supervise(
+        worker, load=lambda: next(loads), protect=protected.append, check_seconds=0.1
+    )
+    assert code == 0
+    # nothing while idle, protection twice while busy, one release, then quiet again
+    assert protected == [2, 2, 0]
+
+
+def test_a_failing_check_does_not_stop_the_worker() -> None:
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
+
+    def broken() -> int:
+        raise OSError("registry unreachable")
+
+    assert media_start.supervise(worker, load=broken, protect=print, check_seconds=0.1) == 0
+
+
+def test_the_load_is_read_from_the_workers_registry_entry(tables: None) -> None:
+    from chalicelib.store.models import MediaWorker
+
+    environ = {
+        "VESTIBULE_STAGE": "test",
+        "AWS_REGION": "eu-west-1",
+        "VESTIBULE_MEDIA_WORKER_ID": "worker-0123abcd",
+    }
+    load = media_start.registry_load(environ)
+    assert load() == 0
+    MediaWorker(
+        worker_id="worker-0123abcd",
+        control_url="http://10.0.1.23:8080",
+        public_address="203.0.113.7",
+        capacity=20,
+        load=3,
+        heartbeat_at=datetime(2026, 12, 1, tzinfo=UTC),
+        expires_at=datetime(2026, 12, 1, 0, 1, tzinfo=UTC),
+    ).save()
+    assert load() == 3

@@ -185,7 +185,7 @@ def test_the_worker_task_may_only_write_its_registry_entry(dev: Synthesized) -> 
         if t["Properties"]["TableName"] == "vestibule-dev-media_workers"
     )
     key = template["Resources"][registry]["Properties"]["SSESpecification"]["KMSMasterKeyId"]
-    table_statement, key_statement = policy_statements(
+    table_statement, key_statement, protection_statement = policy_statements(
         template, "MediaWorkerTaskTaskRoleDefaultPolicy"
     )
     assert set(actions_of(table_statement)) == {
@@ -200,6 +200,12 @@ def test_the_worker_task_may_only_write_its_registry_entry(dev: Synthesized) -> 
     )
     assert all(action.startswith("kms:") for action in actions_of(key_statement))
     assert key_statement["Resource"] == key
+    # and protect its own task from scale-in while it holds calls (tasks of its cluster)
+    assert set(actions_of(protection_statement)) == {
+        "ecs:UpdateTaskProtection",
+        "ecs:GetTaskProtection",
+    }
+    assert ":task/" in json.dumps(protection_statement["Resource"])
 
 
 # --- network ------------------------------------------------------------------------------
@@ -254,6 +260,7 @@ def test_the_worker_stops_after_its_drain_deadline(dev: Synthesized) -> None:
     assert environment["VESTIBULE_MEDIA_UDP_PORTS"] == "{}-{}".format(*MEDIA_UDP_PORTS)
     assert container["EntryPoint"][:2] == ["python", "-c"]
     assert "ECS_CONTAINER_METADATA_URI_V4" in container["EntryPoint"][2]
+    assert "task-protection/v1/state" in container["EntryPoint"][2]
     assert [s["Name"] for s in container["Secrets"]] == ["VESTIBULE_MEDIA_SHARED_SECRET"]
 
 
