@@ -11,7 +11,9 @@ media to the public one. Before `python -m media_worker` this script
   starts anyway and browsers reach it through TURN.
 
 Then it runs the worker as its child, passes SIGTERM on (the worker drains), and every
-`CHECK_SECONDS` reads the worker's load from its registry entry: while the worker holds
+`CHECK_SECONDS` reads the worker's load from its registry entry; it prints the load as a
+CloudWatch embedded-format metric (`MediaWorkerLoad`, which the service scales on), and
+while the worker holds
 calls (load > 0) the task is protected from scale-in through the ECS agent's
 task-protection endpoint, for `PROTECTION_MINUTES` at a time so that the protection lapses
 if this supervisor dies; at load 0 the protection is removed.
@@ -34,6 +36,7 @@ import socket
 import struct
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Callable, Mapping, MutableMapping
 
@@ -45,6 +48,9 @@ _MAPPED_ADDRESS = 0x0001
 #: How often the supervisor reads the worker's load, and how long one protection lasts.
 CHECK_SECONDS = 30
 PROTECTION_MINUTES = 10
+#: The load metric the service scales on (CloudWatch embedded metric format on stdout).
+LOAD_METRIC = "MediaWorkerLoad"
+LOAD_DIMENSION = {"Service": "media-workers"}
 
 
 def task_addresses(metadata_uri: str, timeout: float = 2.0) -> tuple[str, str]:
@@ -168,14 +174,45 @@ def registry_load(environ: Mapping[str, str]) -> Callable[[], int]:
     return load
 
 
+def load_metric_line(namespace: str, load: int, now_ms: int) -> str:
+    """One log line CloudWatch turns into the `MediaWorkerLoad` metric (embedded format)."""
+    return json.dumps(
+        {
+            "_aws": {
+                "Timestamp": now_ms,
+                "CloudWatchMetrics": [
+                    {
+                        "Namespace": namespace,
+                        "Dimensions": [list(LOAD_DIMENSION)],
+                        "Metrics": [{"Name": LOAD_METRIC, "Unit": "Count"}],
+                    }
+                ],
+            },
+            **LOAD_DIMENSION,
+            LOAD_METRIC: load,
+        }
+    )
+
+
+def print_load(namespace: str) -> Callable[[int], None]:
+    def report(load: int) -> None:
+        print(load_metric_line(namespace, load, int(time.time() * 1000)), flush=True)
+
+    return report
+
+
 def supervise(
     worker: subprocess.Popen[bytes],
     *,
     load: Callable[[], int],
     protect: Callable[[int], None],
+    report: Callable[[int], None] = lambda load: None,
     check_seconds: float = CHECK_SECONDS,
 ) -> int:
-    """Until the worker exits: protect the task while it holds calls. Its exit code."""
+    """Until the worker exits: report its load, protect the task while it holds calls.
+
+    Returns the worker's exit code.
+    """
     protected = False
     while True:
         try:
@@ -184,6 +221,7 @@ def supervise(
             pass
         try:
             current = load()
+            report(current)
             if current > 0 or protected:
                 protect(current)
                 protected = current > 0
@@ -204,6 +242,7 @@ def main() -> None:
             worker,
             load=registry_load(os.environ),
             protect=functools.partial(set_protection, agent_uri),
+            report=print_load(f"Vestibule/{os.environ['VESTIBULE_STAGE']}"),
         )
     )
 

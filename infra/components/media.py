@@ -9,8 +9,9 @@
   security group opens only the media UDP range to the internet and the control port only
   to the clients' security group (the Lambdas); `stopTimeout` above the drain deadline;
   scale-in protection while a worker holds calls (set by `infra/media_start.py` from the
-  worker's registry load); autoscaling on CPU; a task role that may only write its
-  registry entry and protect its own task;
+  worker's registry load); a task role that may only write its
+  registry entry and protect its own task; autoscaling on CPU and on the workers' load
+  (participants per worker, printed by the supervisor as an embedded-format metric);
 - TURN: coturn in its own task behind a network load balancer (UDP and TCP 3478, and TURN
   over TLS on 443 when the stage names a TURN domain and certificate), or a managed TURN
   service whose URLs the stage names, in which case no coturn runs.
@@ -52,6 +53,9 @@ TURN_TLS_PORT = 443
 TURN_RELAY_PORTS = (49152, 49999)
 COTURN_IMAGE = "coturn/coturn:4.6.3"
 WORKER_CPU_TARGET_PERCENT = 60
+#: Participants (and connection tests) per worker the service scales towards: 60 % of the
+#: worker's default `VESTIBULE_MEDIA_CAPACITY` of 20.
+WORKER_LOAD_TARGET = 12
 
 
 def worker_build_exclusions() -> list[str]:
@@ -283,6 +287,21 @@ class Media(Construct):
         scaling.scale_on_cpu_utilization(
             "Cpu",
             target_utilization_percent=WORKER_CPU_TARGET_PERCENT,
+            scale_in_cooldown=cdk.Duration.minutes(10),
+            scale_out_cooldown=cdk.Duration.minutes(1),
+        )
+        # The load each worker's supervisor prints (infra/media_start.py), averaged.
+        self.load_metric = cloudwatch.Metric(
+            namespace=f"Vestibule/{stage_name}",
+            metric_name=infra.media_start.LOAD_METRIC,
+            dimensions_map=infra.media_start.LOAD_DIMENSION,
+            statistic="Average",
+            period=cdk.Duration.minutes(1),
+        )
+        scaling.scale_to_track_custom_metric(
+            "Load",
+            metric=self.load_metric,
+            target_value=WORKER_LOAD_TARGET,
             scale_in_cooldown=cdk.Duration.minutes(10),
             scale_out_cooldown=cdk.Duration.minutes(1),
         )

@@ -210,3 +210,22 @@ def test_the_load_is_read_from_the_workers_registry_entry(tables: None) -> None:
         expires_at=datetime(2026, 12, 1, 0, 1, tzinfo=UTC),
     ).save()
     assert load() == 3
+
+
+def test_the_load_is_printed_as_an_embedded_metric_each_check() -> None:
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
+    reported: list[int] = []
+    media_start.supervise(
+        worker,
+        load=lambda: 4,
+        protect=lambda load: None,
+        report=reported.append,
+        check_seconds=0.1,
+    )
+    assert reported and set(reported) == {4}
+    line = json.loads(media_start.load_metric_line("Vestibule/dev", 4, 1_700_000_000_000))
+    (directive,) = line["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == "Vestibule/dev"
+    assert directive["Metrics"] == [{"Name": "MediaWorkerLoad", "Unit": "Count"}]
+    assert directive["Dimensions"] == [["Service"]]
+    assert (line["Service"], line["MediaWorkerLoad"]) == ("media-workers", 4)

@@ -9,7 +9,12 @@ import pytest
 
 from chalicelib.store.tables import table_definitions
 from infra.components.api import FUNCTIONS, RATE_LIMITED_PATHS
-from infra.components.media import CONTROL_PORT, DRAIN_SECONDS, MEDIA_UDP_PORTS
+from infra.components.media import (
+    CONTROL_PORT,
+    DRAIN_SECONDS,
+    MEDIA_UDP_PORTS,
+    WORKER_LOAD_TARGET,
+)
 from tests.infra.conftest import PROD_EXTRAS, TEST_CONTEXT, Synthesized
 from tests.infra.template_reading import (
     actions_of,
@@ -293,6 +298,24 @@ def test_whatsapp_is_granted_only_for_the_named_phone_number(
     assert whatsapp(dev) == []
     (statement,) = whatsapp(prod)
     assert PROD_EXTRAS["whatsapp_phone_number_id"] in json.dumps(statement["Resource"])
+
+
+def test_workers_scale_on_cpu_and_on_their_load(dev: Synthesized) -> None:
+    policies = resources(template_of(dev), "AWS::ApplicationAutoScaling::ScalingPolicy")
+    tracked = [
+        p["Properties"]["TargetTrackingScalingPolicyConfiguration"] for p in policies.values()
+    ]
+    predefined = {
+        t["PredefinedMetricSpecification"]["PredefinedMetricType"]
+        for t in tracked
+        if "PredefinedMetricSpecification" in t
+    }
+    custom = [t for t in tracked if "CustomizedMetricSpecification" in t]
+    assert predefined == {"ECSServiceAverageCPUUtilization"}
+    (load,) = custom
+    assert load["CustomizedMetricSpecification"]["MetricName"] == "MediaWorkerLoad"
+    assert load["CustomizedMetricSpecification"]["Namespace"] == "Vestibule/dev"
+    assert load["TargetValue"] == WORKER_LOAD_TARGET
 
 
 # --- API ----------------------------------------------------------------------------------
