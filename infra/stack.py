@@ -20,7 +20,7 @@ from constructs import Construct
 from infra.components.api import API_STAGE, FUNCTIONS, Api
 from infra.components.database import Database
 from infra.components.files import Files, attachments_origin
-from infra.components.media import Media
+from infra.components.media import WORKER_LOAD_ALARM, Media
 from infra.components.messaging import Messaging
 from infra.components.monitoring import Monitoring
 from infra.components.scheduling import Scheduling
@@ -141,6 +141,8 @@ class VestibuleStack(cdk.Stack):
             tables=self.database.all_tables,
             worker_service=self.media.worker_service,
             worker_metrics=self.media.worker_metrics,
+            worker_load=self.media.load_metric,
+            worker_load_alarm=WORKER_LOAD_ALARM,
             min_workers=stage.media_min_workers,
             sms_monthly_spend_limit_usd=stage.sms_monthly_spend_limit_usd,
             alarm_email=stage.alarm_email,

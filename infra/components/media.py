@@ -56,6 +56,8 @@ WORKER_CPU_TARGET_PERCENT = 60
 #: Participants (and connection tests) per worker the service scales towards: 60 % of the
 #: worker's default `VESTIBULE_MEDIA_CAPACITY` of 20.
 WORKER_LOAD_TARGET = 12
+#: Average load at which an alarm says workers are nearly full (90 % of 20).
+WORKER_LOAD_ALARM = 18
 
 
 def worker_build_exclusions() -> list[str]:

@@ -2,7 +2,7 @@
 
 API 5xx and latency (REST), integration errors (WebSocket), errors and throttles of every
 function, DynamoDB throttles on every table, SES bounce and complaint rates, SMS spend
-against the monthly limit, and the media workers' running count, CPU, failed registry
+against the monthly limit, and the media workers' running count, CPU, load, failed registry
 heartbeats, calls cut by a drain deadline and logged errors.
 """
 
@@ -37,6 +37,8 @@ class Monitoring(Construct):
         tables: list[dynamodb.Table],
         worker_service: ecs.FargateService,
         worker_metrics: Mapping[str, cloudwatch.IMetric],
+        worker_load: cloudwatch.IMetric,
+        worker_load_alarm: float,
         min_workers: int,
         sms_monthly_spend_limit_usd: int,
         alarm_email: str | None,
@@ -134,6 +136,12 @@ class Monitoring(Construct):
             threshold=85,
             description="Media workers above 85 % CPU (autoscaling at its limit?)",
         )
+        self._alarm(
+            "WorkersLoad",
+            worker_load,
+            threshold=worker_load_alarm,
+            description="Media workers' average load near their capacity: new rooms may wait",
+        )
         for name, metric in worker_metrics.items():
             self._alarm(
                 f"Workers{name}",
@@ -151,7 +159,7 @@ class Monitoring(Construct):
             *[
                 cloudwatch.GraphWidget(title=alarm.node.id, left=[alarm.metric], width=6)
                 for alarm in self.alarms
-                if alarm.node.id in ("Api5xx", "ApiLatency", "WebsocketErrors", "WorkersCpu")
+                if alarm.node.id in ("Api5xx", "ApiLatency", "WorkersCpu", "WorkersLoad")
             ]
         )
 

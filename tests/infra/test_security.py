@@ -442,5 +442,6 @@ def test_alarms_cover_what_an_operator_must_hear_about(dev: Synthesized) -> None
         "CPUUtilization",
         "MediaWorkerHeartbeatFailures",
         "MediaWorkerCallsCutByDrain",
+        "MediaWorkerLoad",
     } <= watched
     assert len(resources(template, "AWS::CloudWatch::Dashboard")) == 1
