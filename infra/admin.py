@@ -99,7 +99,7 @@ def validated(
     )
 
 
-def create_clinic(request: NewClinic, *, now: datetime) -> None:
+def create_clinic(request: NewClinic, *, now: datetime, region: str) -> None:
     """Write the clinic and its first clinician together, or neither."""
     if any(True for _ in Clinician.by_email.query(request.clinician_email, limit=1)):
         raise AlreadyExists("a clinician with that email already exists")
@@ -119,7 +119,7 @@ def create_clinic(request: NewClinic, *, now: datetime) -> None:
         created_at=now,
     )
     try:
-        with TransactWrite(connection=Connection(region=Clinic.Meta.region)) as transaction:
+        with TransactWrite(connection=Connection(region=region)) as transaction:
             transaction.save(clinic, condition=Clinic.clinic_id.does_not_exist())
             transaction.save(clinician, condition=Clinician.clinician_id.does_not_exist())
     except TransactWriteError as error:
@@ -161,7 +161,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             clinician_id=args.clinician_id,
         )
         bind_models(settings)
-        create_clinic(request, now=datetime.now(UTC))
+        create_clinic(request, now=datetime.now(UTC), region=settings.region)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -18,8 +18,8 @@ calls (load > 0) the task is protected from scale-in through the ECS agent's
 task-protection endpoint, for `PROTECTION_MINUTES` at a time so that the protection lapses
 if this supervisor dies; at load 0 the protection is removed.
 
-It runs in the worker's image (the standard library, and `chalicelib.store.models` which
-the image copies for the registry): the task definition passes this file's source to
+It runs in the worker's image (the standard library, and the worker's own registry
+binding, `media_worker.registration`): the task definition passes this file's source to
 `python -c` (`infra/components/media.py`), so the image stays as `media_worker/Dockerfile`
 builds it. Outside ECS (no `ECS_AGENT_URI`) it simply becomes the worker.
 """
@@ -158,11 +158,13 @@ def set_protection(agent_uri: str, load: int) -> None:
 def registry_load(environ: Mapping[str, str]) -> Callable[[], int]:
     """Reads this worker's load from its registry entry (0 when it has none)."""
     from chalicelib.store.models import MediaWorker
+    from media_worker.registration import bind_table
 
     stage = environ["VESTIBULE_STAGE"]
-    prefix = environ.get("VESTIBULE_TABLE_PREFIX", f"vestibule-{stage}-")
-    MediaWorker.Meta.table_name = f"{prefix}media_workers"
-    MediaWorker.Meta.region = environ.get("AWS_REGION") or environ["AWS_DEFAULT_REGION"]
+    bind_table(
+        table_prefix=environ.get("VESTIBULE_TABLE_PREFIX", f"vestibule-{stage}-"),
+        region=environ.get("AWS_REGION") or environ["AWS_DEFAULT_REGION"],
+    )
     worker_id = environ["VESTIBULE_MEDIA_WORKER_ID"]
 
     def load() -> int:

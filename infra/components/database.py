@@ -13,7 +13,7 @@ from aws_cdk import aws_kms as kms
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
-from chalicelib.store.tables import IndexDefinition, KeySchema, table_definitions
+from chalicelib.store.tables import KeySchema, table_definitions
 
 _TYPES = {
     "S": dynamodb.AttributeType.STRING,
@@ -55,10 +55,17 @@ class Database(Construct):
                 deletion_protection=protect_data,
                 removal_policy=removal,
                 time_to_live_attribute=definition.ttl_attribute,
-                **_key_arguments(definition.keys),
+                partition_key=_attribute(definition.keys.partition_key),
+                sort_key=_sort_key(definition.keys),
             )
             for index in definition.indexes:
-                table.add_global_secondary_index(**_index_arguments(index))
+                table.add_global_secondary_index(
+                    index_name=index.name,
+                    partition_key=_attribute(index.keys.partition_key),
+                    sort_key=_sort_key(index.keys),
+                    projection_type=_PROJECTIONS[index.projection],
+                    non_key_attributes=list(index.non_key_attributes) or None,
+                )
             NagSuppressions.add_resource_suppressions(
                 table,
                 [
@@ -81,19 +88,5 @@ def _attribute(name_and_type: tuple[str, str]) -> dynamodb.Attribute:
     return dynamodb.Attribute(name=name, type=_TYPES[kind])
 
 
-def _key_arguments(keys: KeySchema) -> dict[str, dynamodb.Attribute]:
-    arguments = {"partition_key": _attribute(keys.partition_key)}
-    if keys.sort_key is not None:
-        arguments["sort_key"] = _attribute(keys.sort_key)
-    return arguments
-
-
-def _index_arguments(index: IndexDefinition) -> dict[str, object]:
-    arguments: dict[str, object] = {
-        "index_name": index.name,
-        "projection_type": _PROJECTIONS[index.projection],
-        **_key_arguments(index.keys),
-    }
-    if index.non_key_attributes:
-        arguments["non_key_attributes"] = list(index.non_key_attributes)
-    return arguments
+def _sort_key(keys: KeySchema) -> dynamodb.Attribute | None:
+    return _attribute(keys.sort_key) if keys.sort_key is not None else None

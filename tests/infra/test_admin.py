@@ -117,7 +117,7 @@ def test_two_operators_racing_for_one_clinic_id_create_it_once(tables: None) -> 
     def create(request: admin.NewClinic) -> None:
         start.wait()
         try:
-            admin.create_clinic(request, now=NOW)
+            admin.create_clinic(request, now=NOW, region=TEST_ENVIRONMENT["AWS_REGION"])
             outcomes.append("created")
         except admin.AlreadyExists:
             outcomes.append("conflict")
