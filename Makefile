@@ -7,11 +7,12 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
 # Debian packages the stack needs, as command=package: Debian's own builds, never downloads.
-# `make run` needs coturn (TURN); `make test` also drives Debian's Chromium.
+# `make run` needs coturn (TURN); `make test` also drives Debian's Chromium, and synthesizes
+# the CDK app (tests/infra), whose jsii runtime needs Node.
 RUN_PACKAGES := turnserver=coturn
-TEST_PACKAGES := $(RUN_PACKAGES) chromium=chromium
+TEST_PACKAGES := $(RUN_PACKAGES) chromium=chromium node=nodejs
 
-.PHONY: run test lint typecheck unit functional e2e run-packages test-packages clean
+.PHONY: run test lint typecheck unit functional e2e infra run-packages test-packages clean
 
 run: $(INSTALLED) run-packages
 	$(PY) -m devstack
@@ -29,6 +30,9 @@ typecheck: $(INSTALLED)
 unit functional e2e: $(INSTALLED)
 	$(PY) -m pytest tests/$@
 
+infra: $(INSTALLED) test-packages
+	$(PY) -m pytest tests/infra
+
 $(INSTALLED): requirements.txt requirements-dev.txt media_worker/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
@@ -42,4 +46,4 @@ test-packages:
 	@sh devstack/install_packages.sh $(TEST_PACKAGES)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache cdk.out chalice.out infra/cdk.out

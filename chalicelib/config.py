@@ -3,15 +3,20 @@
 `Settings.from_environ()` reads `os.environ`; tests pass their own mapping. A missing or
 malformed value raises `ConfigError` naming the variable, so a misconfigured deployment
 fails at cold start with a message an operator can act on, not later with a KeyError.
+
+Secrets come one of two ways: as plain values (`VESTIBULE_MEDIA_SHARED_SECRET`,
+`VESTIBULE_TURN_SECRET`: the local stack and the tests), or, in AWS, as the names or ARNs
+of Secrets Manager secrets (`..._SECRET_NAME`), which `wiring` reads on first use through
+Powertools Parameters (cached for `VESTIBULE_SECRETS_MAX_AGE` seconds). A plain value wins.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
-from chalicelib.env_reader import EnvReader
+from chalicelib.env_reader import MIN_SECRET_LENGTH, EnvReader
 from chalicelib.errors import ConfigError
 
 STAGES = ("local", "test", "dev", "prod")
@@ -38,6 +43,10 @@ class Settings:
     turn_secret: str | None
     turn_urls: tuple[str, ...]
     stun_urls: tuple[str, ...]
+    #: Secrets Manager names (or ARNs) of the two secrets, read when no plain value is set.
+    media_shared_secret_name: str | None = None
+    turn_secret_name: str | None = None
+    secrets_max_age_seconds: int = 300
     #: The SES identity emails come from; required once an email is sent.
     sender_email: str | None = None
     #: Where people open the web UI (links in emails point there), without a trailing slash.
@@ -60,12 +69,39 @@ class Settings:
             turn_secret=env.optional_secret("VESTIBULE_TURN_SECRET"),
             turn_urls=env.words("VESTIBULE_TURN_URLS"),
             stun_urls=env.words("VESTIBULE_STUN_URLS"),
+            media_shared_secret_name=env.optional("VESTIBULE_MEDIA_SHARED_SECRET_NAME"),
+            turn_secret_name=env.optional("VESTIBULE_TURN_SECRET_NAME"),
+            secrets_max_age_seconds=env.integer(
+                "VESTIBULE_SECRETS_MAX_AGE", default=300, minimum=0
+            ),
             sender_email=env.optional("VESTIBULE_SENDER_EMAIL"),
             public_base_url=_without_trailing_slash(env.optional("VESTIBULE_PUBLIC_BASE_URL")),
         )
 
     def table_name(self, base_name: str) -> str:
         return f"{self.table_prefix}{base_name}"
+
+    def with_secrets(self, read: Callable[[str, int], str]) -> Settings:
+        """These settings with each secret named but not given read by `read(name, max_age)`.
+
+        A value read this way is checked like a plain one (`MIN_SECRET_LENGTH`).
+        """
+
+        def value(given: str | None, name: str | None) -> str | None:
+            if given is not None or not name:
+                return given
+            read_value = read(name, self.secrets_max_age_seconds)
+            if len(read_value) < MIN_SECRET_LENGTH:
+                raise ConfigError(
+                    f"the secret {name} must be at least {MIN_SECRET_LENGTH} characters long"
+                )
+            return read_value
+
+        return replace(
+            self,
+            media_shared_secret=value(self.media_shared_secret, self.media_shared_secret_name),
+            turn_secret=value(self.turn_secret, self.turn_secret_name),
+        )
 
     def require_sender_email(self) -> str:
         """The sender address, or a `ConfigError` naming the variable to set."""

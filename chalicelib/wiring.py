@@ -2,10 +2,11 @@
 
 `app.py` calls `install(app)`, which reads nothing: tools such as `chalice package` and the
 CDK synth import `app.py` without the Lambda's environment. The first `services()` call (the
-first invocation after a cold start) runs `configure`: it reads the settings once, binds the
-models to the stage's tables, gives `app.websocket_api` its session, and builds the
-services that handlers reach through `services()`. Tests call `configure` with their own
-settings, clock and websocket sender.
+first invocation after a cold start) runs `configure`: it reads the settings once, reads the
+secrets Secrets Manager holds for the stage (`read_secret`, through Powertools Parameters,
+only when the settings name them), binds the models to the stage's tables, gives
+`app.websocket_api` its session, and builds the services that handlers reach through
+`services()`. Tests call `configure` with their own settings, clock and websocket sender.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 import boto3
+from aws_lambda_powertools.utilities import parameters
 from chalice import Chalice
 
 from chalicelib.auth.clinician_sessions import SessionBook, active_clinician
@@ -31,6 +33,7 @@ from chalicelib.consultations.invitations import Invitations
 from chalicelib.consultations.roster import Participants
 from chalicelib.consultations.schedule import Consultations
 from chalicelib.consultations.screen_links import ScreenLinks
+from chalicelib.errors import ConfigError
 from chalicelib.media.client import MediaClient
 from chalicelib.media.signaling import MediaSignaling
 from chalicelib.media.turn import IceServerIssuer
@@ -98,7 +101,7 @@ def configure(
     """Build the services; tests pass a clock and a fake in place of `app.websocket_api`."""
     global _app, _services
     _app = app
-    settings = settings or Settings.from_environ()
+    settings = (settings or Settings.from_environ()).with_secrets(read_secret)
     clock = clock or SystemClock()
     bind_models(settings)
     websocket_api = app.websocket_api
@@ -169,6 +172,14 @@ def configure(
         ),
     )
     return _services
+
+
+def read_secret(name: str, max_age_seconds: int) -> str:
+    """A Secrets Manager secret's string, through Powertools Parameters' cache."""
+    value = parameters.get_secret(name, max_age=max_age_seconds)
+    if not isinstance(value, str):
+        raise ConfigError(f"the secret {name} must hold a string")
+    return value
 
 
 def services() -> Services:

@@ -1,0 +1,1 @@
+"""The component constructs the stack composes: one AWS concern each, keyword-only inputs."""
