@@ -6,7 +6,7 @@ decoded, `MediaRelay` hands the frames to the other participant's sender, which 
 them again (VP8 and Opus, the same codecs as the forwarding path).
 The parent drives it through a pipe: ("join", room, participant, offer) -> answer;
 ("cpu",) -> (user, system) CPU seconds of the process, all threads; ("counters",) ->
-forwarding counters; ("stop",).
+forwarding counters; ("pid",) -> its process id (for a profiler); ("stop",).
 """
 
 from __future__ import annotations
@@ -109,6 +109,8 @@ async def _serve(conn: Connection, mode: str) -> None:
             elif command == "cpu":
                 times = os.times()
                 conn.send((times.user, times.system))
+            elif command == "pid":
+                conn.send(os.getpid())
             elif command == "counters":
                 conn.send(worker.counters())
     finally:
