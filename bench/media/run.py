@@ -40,10 +40,10 @@ CLEAN_P95_LATENCY = 0.050
 class WorkerProcess:
     """The worker under test, in a spawned process, driven over a pipe."""
 
-    def __init__(self, mode: str) -> None:
+    def __init__(self, mode: str, loop: str = "asyncio") -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=worker_process.main, args=(child, mode))
+        self._process = context.Process(target=worker_process.main, args=(child, mode, loop))
         self._lock = threading.Lock()
 
     def __enter__(self) -> WorkerProcess:
@@ -166,6 +166,19 @@ async def one_call(media: EncodedMedia, mode: str, seconds: float) -> Window:
         participants = await connect_call(media, worker.join, "call-0")
         await asyncio.sleep(3)  # connected, first keyframes through
         window = await measure(worker, participants, 1, seconds)
+        for participant in participants:
+            await participant.close()
+    return window
+
+
+async def loaded(media: EncodedMedia, loop: str, calls: int, seconds: float) -> Window:
+    """`calls` forwarded calls on the worker running on `loop`, measured once settled."""
+    participants: list[Participant] = []
+    with WorkerProcess("forward", loop) as worker:
+        for index in range(calls):
+            participants += await connect_call(media, worker.join, f"call-{index}")
+        await asyncio.sleep(3)
+        window = await measure(worker, participants, calls, seconds)
         for participant in participants:
             await participant.close()
     return window

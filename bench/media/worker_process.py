@@ -90,8 +90,14 @@ class TranscodingWorker:
             await pc.close()
 
 
-def main(conn: Connection, mode: str) -> None:
-    asyncio.run(_serve(conn, mode))
+def main(conn: Connection, mode: str, loop: str = "asyncio") -> None:
+    """Serve the parent on `loop`: "asyncio" (the standard selector loop) or "uvloop"."""
+    if loop == "uvloop":
+        import uvloop
+
+        uvloop.run(_serve(conn, mode))
+    else:
+        asyncio.run(_serve(conn, mode))
 
 
 async def _serve(conn: Connection, mode: str) -> None:

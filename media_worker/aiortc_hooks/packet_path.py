@@ -15,7 +15,8 @@ Receive side:
   - `InboundStream(receiver, mime)` does what the stock receiver does that
     forwarding needs, and no more: per-SSRC statistics (`StreamStatistics`, which the
     receiver's RTCP loop turns into receiver reports and the echo test reads), RTX
-    unwrapping, NACKs for missing packets (its `NackGenerator`, `_send_rtcp_nack`), then
+    unwrapping, NACKs for missing packets (`forwarding.losses` where the receiver would
+    NACK, that is for video; sent with its `_send_rtcp_nack`), then
     marks whether the packet starts a keyframe and awaits the callable given to
     `forward_to` (the publication's `forward`). aiortc's
     remote bitrate estimator does not run (it cost a fifth of the worker's time): the REMB
@@ -51,6 +52,7 @@ from aiortc.rtp import pack_header_extensions
 from media_worker.errors import IncompatibleAiortc
 from media_worker.forwarding.bitstream import packet_keyframe_detector
 from media_worker.forwarding.history import SentPacket
+from media_worker.forwarding.losses import MissingPackets
 from media_worker.forwarding.rtp import RtpPacket, parse, serialize, unwrap_rtx
 
 ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
@@ -92,9 +94,8 @@ class InboundStream:
         self._streams: dict[int, rtcrtpreceiver.StreamStatistics] = getattr(
             receiver, _RECEIVER_REMOTE_STREAMS
         )
-        self._nack_generator: rtcrtpreceiver.NackGenerator | None = getattr(
-            receiver, _RECEIVER_NACK_GENERATOR
-        )
+        stock_nacks = getattr(receiver, _RECEIVER_NACK_GENERATOR)
+        self._losses = MissingPackets() if stock_nacks is not None else None
 
     def forward_to(self, forward: Callable[[RtpPacket], Awaitable[None]]) -> None:
         self._forward = forward
@@ -113,9 +114,9 @@ class InboundStream:
             if unwrapped is None:
                 return
             packet = unwrapped
-        nacks = self._nack_generator
-        if nacks is not None and nacks.add(packet):  # type: ignore[arg-type]
-            await receiver._send_rtcp_nack(packet.ssrc, sorted(nacks.missing))
+        losses = self._losses
+        if losses is not None and losses.add(packet.sequence_number):
+            await receiver._send_rtcp_nack(packet.ssrc, sorted(losses.missing))
         self.media_ssrc = packet.ssrc
         packet.keyframe = self._starts_keyframe(packet.payload)
         await self._forward(packet)
@@ -352,11 +353,6 @@ def expectations() -> list[tuple[str, Callable[..., Any], set[str]]]:
             {"RtcpRtpfbPacket", "RTCP_RTPFB_NACK"},
         ),
         (
-            "NackGenerator.add returns whether packets went missing, kept in missing",
-            rtcrtpreceiver.NackGenerator.add,
-            {"missing", "sequence_number"},
-        ),
-        (
             "StreamStatistics.add reads a packet's sequence number and timestamp",
             rtcrtpreceiver.StreamStatistics.add,
             {"sequence_number", "timestamp"},
@@ -386,7 +382,7 @@ def problems() -> list[str]:
         for what, function, names in expectations()
         if names - _code_names(function)
     ]
-    for name in ("StreamStatistics", "NackGenerator"):
+    for name in ("StreamStatistics",):
         if not hasattr(rtcrtpreceiver, name):
             found.append(f"aiortc.rtcrtpreceiver.{name} is gone")
     parameters = list(inspect.signature(RTCDtlsTransport._handle_rtp_data).parameters)

@@ -38,9 +38,9 @@ Send side:
 Upstream feedback, `UpstreamFeedback(pass_through_receiver)`:
   - `request_keyframe()` sends a PLI for the publisher's SSRC (`_send_rtcp_pli`).
   - `cap_bitrate(bps)` sends a REMB of the lowest subscriber estimate at once whenever it
-    changes (the worker's packet path runs no estimator of its own), and clamps any REMB
-    the receiver's own estimator sends (a wrapper around its `_send_rtcp`) to it, so a
-    subscriber on a poor link lowers the publisher's bitrate.
+    changes by more than 3 % (the worker's packet path runs no estimator of its own), and
+    clamps any REMB the receiver's own estimator sends (a wrapper around its `_send_rtcp`)
+    to it, so a subscriber on a poor link lowers the publisher's bitrate.
 Statistics: `PassThroughReceiver.statistics()` reads the receiver's per-SSRC statistics
 (`_RTCRtpReceiver__remote_streams`) for the publisher's media SSRC, not its RTX SSRC.
 Verification: the tests' `codec_spy` records which receivers and senders create a codec.
@@ -89,6 +89,8 @@ CHECKED_AIORTC_VERSION = "1.16.0"
 
 #: Lowest REMB passed upstream, so one bad estimate cannot starve the publisher.
 MIN_REMB_BPS = 100_000
+#: A cap this close (relative) to the REMB last sent upstream is not sent again.
+REMB_TOLERANCE = 0.03
 
 
 _RECEIVER_JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
@@ -351,7 +353,7 @@ class UpstreamFeedback:
         rtcp_ssrc = getattr(self._receiver, _RECEIVER_RTCP_SSRC)
         if self._cap is None or ssrc is None or rtcp_ssrc is None:
             return
-        if self._cap != self._last_remb:
+        if self._last_remb is None or not _close(self._cap, self._last_remb):
             packet = aiortc_rtp.RtcpPsfbPacket(
                 fmt=aiortc_rtp.RTCP_PSFB_APP,
                 ssrc=rtcp_ssrc,
@@ -375,6 +377,11 @@ class UpstreamFeedback:
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _close(bps: int, reference: int) -> bool:
+    """Within `REMB_TOLERANCE` of `reference`: not worth a REMB of its own."""
+    return abs(bps - reference) <= REMB_TOLERANCE * reference
 
 
 def _parse_remb(fci: bytes) -> tuple[int, list[int]] | None:

@@ -13,6 +13,7 @@ from media_worker.forwarding.bitstream import (
     vp8_packet_starts_keyframe,
 )
 from media_worker.forwarding.history import RetransmissionHistory, SentPacket
+from media_worker.forwarding.losses import MissingPackets
 from media_worker.forwarding.rtp import RtpPacket, newer, parse, serialize, unwrap_rtx
 
 VP8_KEY = bytes([0x10, 0x02, 0x00, 0x9D, 0x01, 0x2A]) + b"k" * 3000
@@ -106,3 +107,15 @@ def test_the_history_keeps_the_last_packets_by_sequence_number() -> None:
     assert history.get(65535) is None  # overwritten by 3, four packets later
     assert history.get(2) == SentPacket(2, 0, False, b"\x02")
     assert history.get(1000) is None
+
+
+def test_gaps_are_reported_once_filled_by_retransmissions_and_forgotten_when_old() -> None:
+    losses = MissingPackets(horizon=10)
+    assert [losses.add(seq) for seq in (65533, 65534)] == [False, False]
+    assert losses.add(1)  # 65535 and 0 are missing, across the wrap
+    assert losses.missing == {65535, 0}
+    assert not losses.add(0) and losses.missing == {65535}  # a retransmission arrived
+    assert not losses.add(2) and not losses.add(2)
+    assert losses.add(5) and losses.missing == {65535, 3, 4}
+    assert losses.add(9) and losses.missing == {3, 4, 6, 7, 8}  # 65535: ten behind, dropped
+    assert not losses.add(1000) and not losses.missing  # a jump, not a gap
