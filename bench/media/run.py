@@ -184,6 +184,37 @@ async def loaded(media: EncodedMedia, loop: str, calls: int, seconds: float) -> 
     return window
 
 
+async def lossy(media: EncodedMedia, seconds: float, loss: float = 0.02) -> dict[str, Any]:
+    """Two forwarded calls at once, each dropping `loss` of what one participant receives:
+    one answers the losses with NACK and retransmission, the other cannot (no NACKs)."""
+    with WorkerProcess("forward") as worker:
+        calls = {
+            nack: await connect_call(media, worker.join, f"lossy-{nack}", loss=loss, nack=nack)
+            for nack in (True, False)
+        }
+        await asyncio.sleep(3)
+        before = await worker.call("counters")
+        start = time.monotonic()
+        await asyncio.sleep(seconds)
+        end = time.monotonic()
+        after = await worker.call("counters")
+        outcome: dict[str, Any] = {"loss": loss, "seconds": round(end - start, 1)}
+        for nack, participants in calls.items():
+            inbox = participants[1].inboxes["video"]
+            freezes, frozen = inbox.freezes_between(start, end)
+            outcome["with_retransmission" if nack else "without_retransmission"] = {
+                "video_fps": round(inbox.frames_between(start, end) / (end - start), 1),
+                "freezes": freezes,
+                "frozen_seconds": round(frozen, 2),
+                "dropped_on_arrival": participants[1].dropped_on_arrival,
+            }
+        outcome["worker_retransmitted"] = after["retransmitted"] - before["retransmitted"]
+        for participants in calls.values():
+            for participant in participants:
+                await participant.close()
+    return outcome
+
+
 async def direct(media: EncodedMedia, seconds: float) -> Window:
     participants = await connect_direct(media)
     await asyncio.sleep(2)
@@ -230,6 +261,7 @@ def report(results: dict[str, Any]) -> dict[str, Any]:
         "target_calls_per_core": 50,
         "latency_through_worker_ms": forward["latency_ms"],
         "latency_direct_ms": results["direct_1_call"]["latency_ms"],
+        "lossy_link": results["lossy_link"],
     }
 
 
@@ -240,6 +272,8 @@ async def run_all(media: EncodedMedia) -> dict[str, Any]:
     results["forward_1_call"] = (await one_call(media, "forward", 15)).summary()
     print("transcoding (MediaRelay), 1 call ...", flush=True)
     results["transcode_1_call"] = (await one_call(media, "transcode", 15)).summary()
+    print("lossy last mile (2 %), with and without retransmission ...", flush=True)
+    results["lossy_link"] = await lossy(media, 15)
     print("direct peer to peer, 1 call ...", flush=True)
     results["direct_1_call"] = (await direct(media, 10)).summary()
     print("ramp, forwarding ...", flush=True)

@@ -44,6 +44,7 @@ class ForwardingWorker:
         return {
             "forwarded": sum(t.forwarded for t in tracks),
             "dropped": sum(t.dropped for t in tracks),
+            "retransmitted": sum(t.retransmitted for t in tracks),
         }
 
     async def close(self) -> None:
