@@ -36,7 +36,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 
-from media_worker.aiortc_hooks import packet_path, pass_through
+from media_worker.aiortc_hooks import outbound, packet_path, pass_through
 from media_worker.codecs import VideoCodec, codec_preferences, mime_type
 from media_worker.errors import BadCandidate, BadOffer
 from media_worker.forwarding.tracks import Publication, SubscriberTrack
@@ -130,8 +130,8 @@ class WorkerPeer:
         if sends:
             track = SubscriberTrack(kind)
             transceiver.sender.replaceTrack(track)
-            packet_path.forbid_encoding(transceiver.sender)
-            track.bind(packet_path.OutboundLeg(transceiver.sender))
+            outbound.forbid_encoding(transceiver.sender)
+            track.bind(outbound.OutboundLeg(transceiver.sender))
             pass_through.intercept_feedback(
                 transceiver.sender,
                 on_keyframe_request=track.on_keyframe_request,
@@ -155,6 +155,7 @@ class WorkerPeer:
             tap = taps.get(id(transport))
             if tap is None:
                 tap = taps[id(transport)] = packet_path.RtpTap(transport)
+                packet_path.receive_inline(tap)
             inbound = packet_path.InboundStream(receiver, self.mime_types[kind])
             publication = Publication(kind, pass_through.UpstreamFeedback(inbound))
             inbound.forward_to(publication.forward)

@@ -49,7 +49,6 @@ Verification: the tests' `codec_spy` records which receivers and senders create 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import queue
 import threading
@@ -73,7 +72,9 @@ from aiortc.codecs.vpx import Vp8Encoder
 from aiortc.jitterbuffer import JitterBuffer
 from aiortc.rtp import RtpPacket
 
-from media_worker.aiortc_hooks import packet_path
+from media_worker.aiortc_hooks import outbound, packet_path
+from media_worker.aiortc_hooks.introspection import code_names, require_attributes
+from media_worker.aiortc_hooks.outbound import TranscodingForbidden
 from media_worker.errors import IncompatibleAiortc
 from media_worker.forwarding.assembly import (
     AudioPassThrough,
@@ -98,10 +99,6 @@ _RECEIVER_DECODER_QUEUE = "_RTCRtpReceiver__decoder_queue"
 _RECEIVER_RTCP_SSRC = "_RTCRtpReceiver__rtcp_ssrc"
 _RECEIVER_REMOTE_STREAMS = "_RTCRtpReceiver__remote_streams"
 _SENDER_ENCODER = "_RTCRtpSender__encoder"
-
-
-class TranscodingForbidden(RuntimeError):
-    """A forwarding sender was handed a raw frame to encode."""
 
 
 # --- receive side -------------------------------------------------------------------------
@@ -211,7 +208,7 @@ class InboundStatistics:
 
 def install_pass_through(receiver: RTCRtpReceiver, mime_type: str) -> PassThroughReceiver:
     """Make `receiver` yield encoded `av.Packet`s; call before the connection starts."""
-    _require_attributes(receiver, (_RECEIVER_JITTER_BUFFER, _RECEIVER_DECODER_QUEUE))
+    require_attributes(receiver, (_RECEIVER_JITTER_BUFFER, _RECEIVER_DECODER_QUEUE))
     assembler: AudioPassThrough | VideoFrameAssembler
     if mime_type.lower().startswith("audio/"):
         assembler, clock_rate = AudioPassThrough(), 48000
@@ -283,7 +280,7 @@ def install_packetizer(
 
     `pts_of` gives the timestamp to send each packet with (default: its own `pts`).
     """
-    _require_attributes(sender, (_SENDER_ENCODER,))
+    require_attributes(sender, (_SENDER_ENCODER,))
     packetizer = Packetizer(mime_type, pts_of)
     setattr(sender, _SENDER_ENCODER, packetizer)
     return packetizer
@@ -398,10 +395,6 @@ def _parse_remb(fci: bytes) -> tuple[int, list[int]] | None:
 # --- compatibility ------------------------------------------------------------------------
 
 
-def _code_names(function: Callable[..., Any]) -> set[str]:
-    return set(inspect.unwrap(function).__code__.co_names)
-
-
 def _expectations() -> list[tuple[str, Callable[..., Any], set[str]]]:
     """(what, function, names its bytecode must use) for every internal the hooks rely on."""
     receiver, sender = RTCRtpReceiver, RTCRtpSender
@@ -482,7 +475,7 @@ def check_compatible() -> None:
     """Raise `IncompatibleAiortc` naming what changed if a hook's premise no longer holds."""
     problems = []
     for what, function, names in _expectations():
-        missing = names - _code_names(function)
+        missing = names - code_names(function)
         if missing:
             problems.append(f"{what}: no longer uses {sorted(missing)}")
     required: dict[object, tuple[str, ...]] = {
@@ -509,7 +502,7 @@ def check_compatible() -> None:
         problems.append("RTCRtpReceiver no longer holds a JitterBuffer")
     if not isinstance(getattr(receiver, _RECEIVER_DECODER_QUEUE, None), queue.Queue):
         problems.append("RTCRtpReceiver no longer holds a queue.Queue for its decoder")
-    problems += packet_path.problems()
+    problems += packet_path.problems() + outbound.problems()
     if problems:
         raise IncompatibleAiortc(
             f"aiortc {aiortc.__version__} breaks media_worker.aiortc_hooks.pass_through "
@@ -521,9 +514,3 @@ def check_compatible() -> None:
             "aiortc version differs from the one the hooks were checked against",
             extra={"aiortc": aiortc.__version__, "checked": CHECKED_AIORTC_VERSION},
         )
-
-
-def _require_attributes(target: object, names: tuple[str, ...]) -> None:
-    missing = [name for name in names if not hasattr(target, name)]
-    if missing:
-        raise IncompatibleAiortc(f"{type(target).__name__} lacks {missing}; see check_compatible")

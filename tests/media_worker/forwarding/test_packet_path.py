@@ -3,7 +3,10 @@ and retransmissions on its RTX stream; its sender reports count what the leg sen
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from aiortc import RTCRtpSender
+from aiortc.rtcdtlstransport import State as DtlsState
 from aiortc.rtcrtpparameters import (
     RTCRtcpParameters,
     RTCRtpCodecParameters,
@@ -12,7 +15,7 @@ from aiortc.rtcrtpparameters import (
 )
 from aiortc.rtp import HeaderExtensionsMap, RtpPacket, is_rtcp
 
-from media_worker.aiortc_hooks.packet_path import ABS_SEND_TIME_URI, MID_URI, OutboundLeg
+from media_worker.aiortc_hooks.outbound import ABS_SEND_TIME_URI, MID_URI, OutboundLeg
 from media_worker.forwarding.history import SentPacket
 from tests.media_worker.forwarding.clients import run
 
@@ -26,14 +29,39 @@ EXTENSIONS = [
 ]
 
 
-class FakeDtlsTransport:
-    """Records the RTP a sender sends (unencrypted: encryption is aiortc's `_send_rtp`)."""
+class Plaintext:
+    """An SRTP context that leaves packets readable."""
 
-    state = "connected"
-    _stats_id = "transport"
+    def protect(self, data: bytes) -> bytes:
+        return data
+
+
+class Relay:
+    """A nominated pair's protocol other than plain UDP (a TURN allocation): records."""
 
     def __init__(self) -> None:
-        self.rtp: list[bytes] = []
+        self.sent: list[bytes] = []
+
+    async def send_data(self, data: bytes, addr: tuple[str, int]) -> None:
+        self.sent.append(data)
+
+
+class FakeDtlsTransport:
+    """A connected DTLS transport whose ICE connection sends on a recording `Relay`."""
+
+    state = "connected"
+    _state = DtlsState.CONNECTED
+    _stats_id = "transport"
+    _tx_srtp = Plaintext()
+
+    def __init__(self) -> None:
+        self.relay = Relay()
+        pair = SimpleNamespace(protocol=self.relay, remote_addr=("127.0.0.1", 9))
+        self.transport = SimpleNamespace(_connection=SimpleNamespace(_nominated={1: pair}))
+
+    @property
+    def rtp(self) -> list[bytes]:
+        return [data for data in self.relay.sent if not is_rtcp(data)]
 
     def _register_rtp_sender(self, sender: object, parameters: object) -> None:
         pass
@@ -41,9 +69,8 @@ class FakeDtlsTransport:
     def _unregister_rtp_sender(self, sender: object) -> None:
         pass
 
-    async def _send_rtp(self, data: bytes) -> None:
-        if not is_rtcp(data):
-            self.rtp.append(data)
+    async def _send_rtp(self, data: bytes) -> None:  # the stock sender's RTCP
+        await self.relay.send_data(data, ("127.0.0.1", 9))
 
     def _get_stats(self) -> dict[str, object]:
         return {}
