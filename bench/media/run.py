@@ -30,6 +30,9 @@ from bench.media.synthetic import FPS, EncodedMedia, Participant, connect_call, 
 from bench.media.synthetic import encode_media as encode
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
+#: The forwarding worker runs on uvloop, as `python -m media_worker` does; the transcoding
+#: baseline on asyncio's own loop, as aiortc's examples do.
+LOOPS = {"forward": "uvloop", "transcode": "asyncio"}
 RAMP = (2, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 48)
 #: A step is clean while every stream keeps this share of its frame rate...
 CLEAN_RATE = 0.95
@@ -40,7 +43,8 @@ CLEAN_P95_LATENCY = 0.050
 class WorkerProcess:
     """The worker under test, in a spawned process, driven over a pipe."""
 
-    def __init__(self, mode: str, loop: str = "asyncio") -> None:
+    def __init__(self, mode: str, loop: str | None = None) -> None:
+        loop = loop or LOOPS[mode]
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self._process = context.Process(target=worker_process.main, args=(child, mode, loop))
