@@ -34,7 +34,7 @@ def main() -> int:
         logger.error("cannot start: %s", error)
         return 2
     bind_table(table_prefix=settings.table_prefix, region=settings.region)
-    with asyncio.Runner(loop_factory=ice.PortRangeEventLoop) as runner:
+    with asyncio.Runner(loop_factory=ice.PortRangeUvloop) as runner:
         runner.run(_serve(settings, network))
     return 0
 

@@ -127,11 +127,11 @@ class EchoSessions:
 
 async def _kind_stats(
     transceiver: RTCRtpTransceiver,
-    inbound: pass_through.PassThroughReceiver,
+    inbound: pass_through.Inbound,
     received_bps: float,
 ) -> dict[str, Any]:
     clock_rate = CLOCK_RATES[transceiver.kind]
-    uplink = _uplink(inbound.statistics(), clock_rate)
+    uplink = _uplink(pass_through.inbound_statistics(inbound), clock_rate)
     downlink, rtt = _downlink(await transceiver.sender.getStats(), clock_rate)
     losses = [leg["packet_loss"] for leg in (uplink, downlink) if leg["packet_loss"] is not None]
     jitters = [leg["jitter_ms"] for leg in (uplink, downlink) if leg["jitter_ms"] is not None]

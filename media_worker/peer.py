@@ -5,9 +5,11 @@ per media section in the offer's order *before* applying the offer (aiortc match
 in order and negotiates codecs with their preferences then; preferences set afterwards are
 ignored), and installs the hooks on each:
 
-- own media (the browser sends): a pass-through receiver feeding a `Publication`;
-- slots (the browser receives): a sender reading a `SubscriberTrack`, with a packetizer
-  instead of an encoder and the subscriber's PLI/REMB reported to the forwarding layer;
+- own media (the browser sends): an `InboundStream` on the receiver feeding a
+  `Publication`, packet by packet, from the peer's `RtpTap` (installed on its DTLS
+  transport once the offer is applied; see `aiortc_hooks.packet_path`);
+- slots (the browser receives): a `SubscriberTrack` bound to an `OutboundLeg` of the
+  sender, which never encodes, and the subscriber's PLI/REMB/NACK reported to the track;
 - in loop-back mode (the device check's echo) the own sections also send, and each own
   `SubscriberTrack` is attached to the peer's own `Publication`.
 
@@ -34,7 +36,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 
-from media_worker.aiortc_hooks import pass_through
+from media_worker.aiortc_hooks import outbound, packet_path, pass_through
 from media_worker.codecs import VideoCodec, codec_preferences, mime_type
 from media_worker.errors import BadCandidate, BadOffer
 from media_worker.forwarding.tracks import Publication, SubscriberTrack
@@ -55,7 +57,8 @@ class WorkerPeer:
     slots: list[dict[str, SubscriberTrack]] = field(default_factory=list)
     own_tracks: dict[str, SubscriberTrack] = field(default_factory=dict)
     own_transceivers: dict[str, RTCRtpTransceiver] = field(default_factory=dict)
-    inbound: dict[str, pass_through.PassThroughReceiver] = field(default_factory=dict)
+    inbound: dict[str, packet_path.InboundStream] = field(default_factory=dict)
+    mime_types: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     async def answer(
@@ -121,18 +124,19 @@ class WorkerPeer:
         transceiver = self.pc.addTransceiver(kind, direction=direction)
         transceiver.setCodecPreferences(codec_preferences(kind, video_codec))
         if receives:
-            inbound = pass_through.install_pass_through(transceiver.receiver, mime)
-            self.inbound[kind] = inbound
+            packet_path.forbid_decoding(transceiver.receiver)
             self.own_transceivers[kind] = transceiver
-            self.publications[kind] = Publication(kind, pass_through.UpstreamFeedback(inbound))
+            self.mime_types[kind] = mime
         if sends:
             track = SubscriberTrack(kind)
             transceiver.sender.replaceTrack(track)
-            pass_through.install_packetizer(transceiver.sender, mime, pts_of=track.output_pts)
+            outbound.forbid_encoding(transceiver.sender)
+            track.bind(outbound.OutboundLeg(transceiver.sender))
             pass_through.intercept_feedback(
                 transceiver.sender,
                 on_keyframe_request=track.on_keyframe_request,
                 on_remb=track.on_remb,
+                on_nack=track.on_nack,
             )
             if section.is_slot:
                 index = sum(1 for slot in self.slots if kind in slot)
@@ -143,11 +147,21 @@ class WorkerPeer:
                 self.own_tracks[kind] = track
 
     def _start_publications(self, loopback: bool) -> None:
+        """Tap each receiver's packets into its publication (the offer is applied)."""
+        taps: dict[int, packet_path.RtpTap] = {}
         for kind, transceiver in self.own_transceivers.items():
-            track = transceiver.receiver.track
-            if track is None:
-                continue
-            self.publications[kind].start(track)
+            receiver = transceiver.receiver
+            transport = receiver.transport
+            tap = taps.get(id(transport))
+            if tap is None:
+                tap = taps[id(transport)] = packet_path.RtpTap(transport)
+                packet_path.receive_inline(tap)
+            inbound = packet_path.InboundStream(receiver, self.mime_types[kind])
+            publication = Publication(kind, pass_through.UpstreamFeedback(inbound))
+            inbound.forward_to(publication.forward)
+            tap.add(inbound)
+            self.inbound[kind] = inbound
+            self.publications[kind] = publication
             if loopback and kind in self.own_tracks:
                 self.own_tracks[kind].attach(self.publications[kind])
 

@@ -30,6 +30,9 @@ from bench.media.synthetic import FPS, EncodedMedia, Participant, connect_call, 
 from bench.media.synthetic import encode_media as encode
 
 RESULTS = Path(__file__).resolve().parents[1] / "results"
+#: The forwarding worker runs on uvloop, as `python -m media_worker` does; the transcoding
+#: baseline on asyncio's own loop, as aiortc's examples do.
+LOOPS = {"forward": "uvloop", "transcode": "asyncio"}
 RAMP = (2, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 48)
 #: A step is clean while every stream keeps this share of its frame rate...
 CLEAN_RATE = 0.95
@@ -40,10 +43,11 @@ CLEAN_P95_LATENCY = 0.050
 class WorkerProcess:
     """The worker under test, in a spawned process, driven over a pipe."""
 
-    def __init__(self, mode: str) -> None:
+    def __init__(self, mode: str, loop: str | None = None) -> None:
+        loop = loop or LOOPS[mode]
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=worker_process.main, args=(child, mode))
+        self._process = context.Process(target=worker_process.main, args=(child, mode, loop))
         self._lock = threading.Lock()
 
     def __enter__(self) -> WorkerProcess:
@@ -171,6 +175,50 @@ async def one_call(media: EncodedMedia, mode: str, seconds: float) -> Window:
     return window
 
 
+async def loaded(media: EncodedMedia, loop: str, calls: int, seconds: float) -> Window:
+    """`calls` forwarded calls on the worker running on `loop`, measured once settled."""
+    participants: list[Participant] = []
+    with WorkerProcess("forward", loop) as worker:
+        for index in range(calls):
+            participants += await connect_call(media, worker.join, f"call-{index}")
+        await asyncio.sleep(3)
+        window = await measure(worker, participants, calls, seconds)
+        for participant in participants:
+            await participant.close()
+    return window
+
+
+async def lossy(media: EncodedMedia, seconds: float, loss: float = 0.02) -> dict[str, Any]:
+    """Two forwarded calls at once, each dropping `loss` of what one participant receives:
+    one answers the losses with NACK and retransmission, the other cannot (no NACKs)."""
+    with WorkerProcess("forward") as worker:
+        calls = {
+            nack: await connect_call(media, worker.join, f"lossy-{nack}", loss=loss, nack=nack)
+            for nack in (True, False)
+        }
+        await asyncio.sleep(3)
+        before = await worker.call("counters")
+        start = time.monotonic()
+        await asyncio.sleep(seconds)
+        end = time.monotonic()
+        after = await worker.call("counters")
+        outcome: dict[str, Any] = {"loss": loss, "seconds": round(end - start, 1)}
+        for nack, participants in calls.items():
+            inbox = participants[1].inboxes["video"]
+            freezes, frozen = inbox.freezes_between(start, end)
+            outcome["with_retransmission" if nack else "without_retransmission"] = {
+                "video_fps": round(inbox.frames_between(start, end) / (end - start), 1),
+                "freezes": freezes,
+                "frozen_seconds": round(frozen, 2),
+                "dropped_on_arrival": participants[1].dropped_on_arrival,
+            }
+        outcome["worker_retransmitted"] = after["retransmitted"] - before["retransmitted"]
+        for participants in calls.values():
+            for participant in participants:
+                await participant.close()
+    return outcome
+
+
 async def direct(media: EncodedMedia, seconds: float) -> Window:
     participants = await connect_direct(media)
     await asyncio.sleep(2)
@@ -217,6 +265,7 @@ def report(results: dict[str, Any]) -> dict[str, Any]:
         "target_calls_per_core": 50,
         "latency_through_worker_ms": forward["latency_ms"],
         "latency_direct_ms": results["direct_1_call"]["latency_ms"],
+        "lossy_link": results["lossy_link"],
     }
 
 
@@ -227,6 +276,8 @@ async def run_all(media: EncodedMedia) -> dict[str, Any]:
     results["forward_1_call"] = (await one_call(media, "forward", 15)).summary()
     print("transcoding (MediaRelay), 1 call ...", flush=True)
     results["transcode_1_call"] = (await one_call(media, "transcode", 15)).summary()
+    print("lossy last mile (2 %), with and without retransmission ...", flush=True)
+    results["lossy_link"] = await lossy(media, 15)
     print("direct peer to peer, 1 call ...", flush=True)
     results["direct_1_call"] = (await direct(media, 10)).summary()
     print("ramp, forwarding ...", flush=True)

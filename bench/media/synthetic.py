@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fractions
+import itertools
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from aiortc import (
     RTCBundlePolicy,
     RTCConfiguration,
     RTCPeerConnection,
+    RTCRtpReceiver,
     RTCRtpTransceiver,
     RTCSessionDescription,
 )
@@ -35,6 +38,9 @@ from media_worker.codecs import VideoCodec, codec_preferences, mime_type
 WIDTH, HEIGHT, FPS = 640, 480, 30
 VIDEO_BITRATE = 1_000_000
 SECONDS = 10
+#: A gap between two received video frames longer than this is a freeze (about five
+#: frames at 30 fps; a viewer notices it).
+FREEZE = 0.15
 
 
 @dataclass(frozen=True)
@@ -140,14 +146,36 @@ class Inbox:
     def frames_between(self, start: float, end: float) -> int:
         return sum(1 for t in self.arrivals if start <= t < end)
 
+    def freezes_between(self, start: float, end: float) -> tuple[int, float]:
+        """(freezes, frozen seconds): gaps between frames longer than `FREEZE`."""
+        times = [t for t in self.arrivals if start <= t < end]
+        gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+        frozen = [gap for gap in gaps if gap > FREEZE]
+        return len(frozen), sum(frozen)
+
     def latencies_between(self, start: float, end: float) -> list[float]:
         return [latency for t, latency in self.latencies if start <= t < end]
 
 
 class Participant:
-    """One benchmark browser: its own audio+video, and `slots` receive-only pairs."""
+    """One benchmark browser: its own audio+video, and `slots` receive-only pairs.
 
-    def __init__(self, media: EncodedMedia, *, sends: bool = True, slots: int = 1) -> None:
+    Its own media is send-only: aiortc routes a retransmission (RTX) by payload type only,
+    which fails when two video receivers share a bundle.
+
+    `loss` (a share) of the RTP packets it receives are dropped, as a lossy last mile
+    would; with `nack=False` it never asks for retransmissions (only for keyframes).
+    """
+
+    def __init__(
+        self,
+        media: EncodedMedia,
+        *,
+        sends: bool = True,
+        slots: int = 1,
+        loss: float = 0.0,
+        nack: bool = True,
+    ) -> None:
         self.pc = RTCPeerConnection(
             RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
         )
@@ -157,8 +185,11 @@ class Participant:
         }
         self.inboxes = {"audio": Inbox(), "video": Inbox()}
         self._receivers: list[RTCRtpTransceiver] = []
+        self._loss = loss
+        self._nack = nack
+        self.dropped_on_arrival = 0
         for kind, source in self.sources.items() if sends else ():
-            transceiver = self.pc.addTransceiver(source, direction="sendrecv")
+            transceiver = self.pc.addTransceiver(source, direction="sendonly")
             transceiver.setCodecPreferences(codec_preferences(kind, VideoCodec.VP8))
             pass_through.intercept_feedback(
                 transceiver.sender,
@@ -190,10 +221,33 @@ class Participant:
         return self.pc.localDescription.sdp
 
     def start_reading(self, sender: Participant) -> None:
+        if self._receivers and (self._loss or not self._nack):
+            self._degrade(self._receivers[0].receiver)
         for transceiver in self._receivers[:2]:
             inbox = self.inboxes[transceiver.kind]
             source = sender.sources[transceiver.kind]
             inbox.task = asyncio.create_task(_read(transceiver.receiver.track, inbox, source))
+
+    def _degrade(self, receiver: RTCRtpReceiver) -> None:
+        """Drop `loss` of the received RTP packets; without `nack`, never send a NACK.
+
+        A benchmark-only hook into aiortc's internals (the DTLS transport's handler of
+        decrypted RTP, the receivers' NACK sender), seeded so that runs compare.
+        """
+        transport = receiver.transport
+        deliver = transport._handle_rtp_data
+        chance = random.Random(13)  # noqa: S311 - a loss pattern, not a secret
+
+        async def lossy(data: bytes, arrival_time_ms: int) -> None:
+            if chance.random() < self._loss:
+                self.dropped_on_arrival += 1
+                return
+            await deliver(data, arrival_time_ms)
+
+        transport._handle_rtp_data = lossy  # type: ignore[method-assign]
+        if not self._nack:
+            for transceiver in self._receivers:
+                transceiver.receiver._send_rtcp_nack = _no_nack  # type: ignore[method-assign]
 
     async def close(self) -> None:
         await self.pc.close()
@@ -202,6 +256,10 @@ class Participant:
                 inbox.task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await inbox.task
+
+
+async def _no_nack(media_ssrc: int, lost: list[int]) -> None:
+    return None
 
 
 async def _read(track: MediaStreamTrack, inbox: Inbox, source: PacketSource | None) -> None:
@@ -219,9 +277,15 @@ async def _read(track: MediaStreamTrack, inbox: Inbox, source: PacketSource | No
 Join = Callable[[str, str, str], Awaitable[str]]
 
 
-async def connect_call(media: EncodedMedia, join: Join, room: str) -> list[Participant]:
-    """Two participants in `room` through the worker, each showing the other."""
-    first, second = Participant(media), Participant(media)
+async def connect_call(
+    media: EncodedMedia, join: Join, room: str, *, loss: float = 0.0, nack: bool = True
+) -> list[Participant]:
+    """Two participants in `room` through the worker, each showing the other.
+
+    The second one's last mile drops `loss` of its packets (and, without `nack`, it never
+    asks for a retransmission).
+    """
+    first, second = Participant(media), Participant(media, loss=loss, nack=nack)
     await first.accept(await join(room, "a", await first.offer()), sender=second)
     await second.accept(await join(room, "b", await second.offer()), sender=first)
     return [first, second]

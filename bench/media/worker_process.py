@@ -6,7 +6,7 @@ decoded, `MediaRelay` hands the frames to the other participant's sender, which 
 them again (VP8 and Opus, the same codecs as the forwarding path).
 The parent drives it through a pipe: ("join", room, participant, offer) -> answer;
 ("cpu",) -> (user, system) CPU seconds of the process, all threads; ("counters",) ->
-forwarding counters; ("stop",).
+forwarding counters; ("pid",) -> its process id (for a profiler); ("stop",).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class ForwardingWorker:
         return {
             "forwarded": sum(t.forwarded for t in tracks),
             "dropped": sum(t.dropped for t in tracks),
+            "retransmitted": sum(t.retransmitted for t in tracks),
         }
 
     async def close(self) -> None:
@@ -90,8 +91,14 @@ class TranscodingWorker:
             await pc.close()
 
 
-def main(conn: Connection, mode: str) -> None:
-    asyncio.run(_serve(conn, mode))
+def main(conn: Connection, mode: str, loop: str = "asyncio") -> None:
+    """Serve the parent on `loop`: "asyncio" (the standard selector loop) or "uvloop"."""
+    if loop == "uvloop":
+        import uvloop
+
+        uvloop.run(_serve(conn, mode))
+    else:
+        asyncio.run(_serve(conn, mode))
 
 
 async def _serve(conn: Connection, mode: str) -> None:
@@ -109,6 +116,8 @@ async def _serve(conn: Connection, mode: str) -> None:
             elif command == "cpu":
                 times = os.times()
                 conn.send((times.user, times.system))
+            elif command == "pid":
+                conn.send(os.getpid())
             elif command == "counters":
                 conn.send(worker.counters())
     finally:

@@ -1,4 +1,10 @@
-"""Every hook into aiortc's internals, in one place, each checked by `check_compatible()`.
+"""Hooks into aiortc's internals for encoded frames and feedback, and `check_compatible()`.
+
+`check_compatible()` checks the premises of every aiortc hook, these and those of
+`packet_path` (the worker's RTP data path). The worker itself forwards RTP packets
+(`packet_path`) and uses from here `intercept_feedback`, `UpstreamFeedback` and
+`inbound_statistics`; the frame-level hooks (`install_pass_through`, `install_packetizer`)
+serve the benchmark's and the tests' clients, which read whole encoded frames.
 
 Checked against aiortc 1.16.0 with PyAV 18.1 (see `CHECKED_AIORTC_VERSION`). aiortc has no
 public API for forwarding encoded media, so the worker changes a few private parts of the
@@ -31,9 +37,10 @@ Send side:
     forwarding layer, then calls the original (RTT statistics, NACK answers).
 Upstream feedback, `UpstreamFeedback(pass_through_receiver)`:
   - `request_keyframe()` sends a PLI for the publisher's SSRC (`_send_rtcp_pli`).
-  - `cap_bitrate(bps)` clamps the REMB the receiver's own estimator sends (a wrapper around
-    its `_send_rtcp`) to the lowest subscriber estimate, and sends one at once when the cap
-    drops, so a subscriber on a poor link lowers the publisher's bitrate.
+  - `cap_bitrate(bps)` sends a REMB of the lowest subscriber estimate at once whenever it
+    changes by more than 3 % (the worker's packet path runs no estimator of its own), and
+    clamps any REMB the receiver's own estimator sends (a wrapper around its `_send_rtcp`)
+    to it, so a subscriber on a poor link lowers the publisher's bitrate.
 Statistics: `PassThroughReceiver.statistics()` reads the receiver's per-SSRC statistics
 (`_RTCRtpReceiver__remote_streams`) for the publisher's media SSRC, not its RTX SSRC.
 Verification: the tests' `codec_spy` records which receivers and senders create a codec.
@@ -42,14 +49,13 @@ Verification: the tests' `codec_spy` records which receivers and senders create 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import queue
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import aiortc
 import av
@@ -66,6 +72,9 @@ from aiortc.codecs.vpx import Vp8Encoder
 from aiortc.jitterbuffer import JitterBuffer
 from aiortc.rtp import RtpPacket
 
+from media_worker.aiortc_hooks import outbound, packet_path
+from media_worker.aiortc_hooks.introspection import code_names, require_attributes
+from media_worker.aiortc_hooks.outbound import TranscodingForbidden
 from media_worker.errors import IncompatibleAiortc
 from media_worker.forwarding.assembly import (
     AudioPassThrough,
@@ -81,6 +90,8 @@ CHECKED_AIORTC_VERSION = "1.16.0"
 
 #: Lowest REMB passed upstream, so one bad estimate cannot starve the publisher.
 MIN_REMB_BPS = 100_000
+#: A cap this close (relative) to the REMB last sent upstream is not sent again.
+REMB_TOLERANCE = 0.03
 
 
 _RECEIVER_JITTER_BUFFER = "_RTCRtpReceiver__jitter_buffer"
@@ -88,10 +99,6 @@ _RECEIVER_DECODER_QUEUE = "_RTCRtpReceiver__decoder_queue"
 _RECEIVER_RTCP_SSRC = "_RTCRtpReceiver__rtcp_ssrc"
 _RECEIVER_REMOTE_STREAMS = "_RTCRtpReceiver__remote_streams"
 _SENDER_ENCODER = "_RTCRtpSender__encoder"
-
-
-class TranscodingForbidden(RuntimeError):
-    """A forwarding sender was handed a raw frame to encode."""
 
 
 # --- receive side -------------------------------------------------------------------------
@@ -164,16 +171,30 @@ class PassThroughReceiver:
         return self._jitter_buffer.media_ssrc
 
     def statistics(self) -> InboundStatistics | None:
-        """The receiver's statistics for the publisher's media SSRC (not its RTX SSRC).
+        return inbound_statistics(self)
 
-        `RTCRtpReceiver.getStats()` reports one stream per receiver and, once a
-        retransmission arrived, that may be the RTX stream's.
-        """
-        streams = getattr(self.receiver, _RECEIVER_REMOTE_STREAMS)
-        stream = streams.get(self.media_ssrc)
-        if stream is None:
-            return None
-        return InboundStatistics(stream.packets_received, stream.packets_lost, stream.jitter)
+
+class Inbound(Protocol):
+    """A receiver the worker hooked, with the publisher's media SSRC once known."""
+
+    @property
+    def receiver(self) -> RTCRtpReceiver: ...
+
+    @property
+    def media_ssrc(self) -> int | None: ...
+
+
+def inbound_statistics(inbound: Inbound) -> InboundStatistics | None:
+    """The receiver's statistics for the publisher's media SSRC (not its RTX SSRC).
+
+    `RTCRtpReceiver.getStats()` reports one stream per receiver and, once a retransmission
+    arrived, that may be the RTX stream's.
+    """
+    streams = getattr(inbound.receiver, _RECEIVER_REMOTE_STREAMS)
+    stream = streams.get(inbound.media_ssrc)
+    if stream is None:
+        return None
+    return InboundStatistics(stream.packets_received, stream.packets_lost, stream.jitter)
 
 
 @dataclass(frozen=True)
@@ -187,7 +208,7 @@ class InboundStatistics:
 
 def install_pass_through(receiver: RTCRtpReceiver, mime_type: str) -> PassThroughReceiver:
     """Make `receiver` yield encoded `av.Packet`s; call before the connection starts."""
-    _require_attributes(receiver, (_RECEIVER_JITTER_BUFFER, _RECEIVER_DECODER_QUEUE))
+    require_attributes(receiver, (_RECEIVER_JITTER_BUFFER, _RECEIVER_DECODER_QUEUE))
     assembler: AudioPassThrough | VideoFrameAssembler
     if mime_type.lower().startswith("audio/"):
         assembler, clock_rate = AudioPassThrough(), 48000
@@ -259,7 +280,7 @@ def install_packetizer(
 
     `pts_of` gives the timestamp to send each packet with (default: its own `pts`).
     """
-    _require_attributes(sender, (_SENDER_ENCODER,))
+    require_attributes(sender, (_SENDER_ENCODER,))
     packetizer = Packetizer(mime_type, pts_of)
     setattr(sender, _SENDER_ENCODER, packetizer)
     return packetizer
@@ -270,11 +291,23 @@ def intercept_feedback(
     *,
     on_keyframe_request: Callable[[], None],
     on_remb: Callable[[int], None],
+    on_nack: Callable[[list[int]], Awaitable[None]] | None = None,
 ) -> None:
-    """Report PLI/FIR and REMB received for `sender`'s stream, then handle them as usual."""
+    """Report PLI/FIR and REMB received for `sender`'s stream, then handle them as usual.
+
+    With `on_nack`, NACKs go to it instead of the stock sender (whose history is empty when
+    the worker sends packets itself, `packet_path.OutboundLeg`).
+    """
     original = sender._handle_rtcp_packet
 
     async def handle_rtcp_packet(packet: aiortc_rtp.AnyRtcpPacket) -> None:
+        if (
+            on_nack is not None
+            and isinstance(packet, aiortc_rtp.RtcpRtpfbPacket)
+            and packet.fmt == aiortc_rtp.RTCP_RTPFB_NACK
+        ):
+            await on_nack(packet.lost)
+            return
         if isinstance(packet, aiortc_rtp.RtcpPsfbPacket):
             if packet.fmt in (aiortc_rtp.RTCP_PSFB_PLI, aiortc_rtp.RTCP_PSFB_FIR):
                 on_keyframe_request()
@@ -293,7 +326,7 @@ def intercept_feedback(
 class UpstreamFeedback:
     """Keyframe requests and bitrate caps sent from a forwarding receiver to its publisher."""
 
-    def __init__(self, inbound: PassThroughReceiver) -> None:
+    def __init__(self, inbound: Inbound) -> None:
         self._inbound = inbound
         self._receiver = receiver = inbound.receiver
         self._cap: int | None = None
@@ -317,7 +350,7 @@ class UpstreamFeedback:
         rtcp_ssrc = getattr(self._receiver, _RECEIVER_RTCP_SSRC)
         if self._cap is None or ssrc is None or rtcp_ssrc is None:
             return
-        if self._last_remb is None or self._cap < self._last_remb:
+        if self._last_remb is None or not _close(self._cap, self._last_remb):
             packet = aiortc_rtp.RtcpPsfbPacket(
                 fmt=aiortc_rtp.RTCP_PSFB_APP,
                 ssrc=rtcp_ssrc,
@@ -343,6 +376,11 @@ class UpstreamFeedback:
         task.add_done_callback(self._tasks.discard)
 
 
+def _close(bps: int, reference: int) -> bool:
+    """Within `REMB_TOLERANCE` of `reference`: not worth a REMB of its own."""
+    return abs(bps - reference) <= REMB_TOLERANCE * reference
+
+
 def _parse_remb(fci: bytes) -> tuple[int, list[int]] | None:
     try:
         bitrate, ssrcs = aiortc_rtp.unpack_remb_fci(fci)
@@ -355,10 +393,6 @@ def _parse_remb(fci: bytes) -> tuple[int, list[int]] | None:
 
 
 # --- compatibility ------------------------------------------------------------------------
-
-
-def _code_names(function: Callable[..., Any]) -> set[str]:
-    return set(inspect.unwrap(function).__code__.co_names)
 
 
 def _expectations() -> list[tuple[str, Callable[..., Any], set[str]]]:
@@ -441,7 +475,7 @@ def check_compatible() -> None:
     """Raise `IncompatibleAiortc` naming what changed if a hook's premise no longer holds."""
     problems = []
     for what, function, names in _expectations():
-        missing = names - _code_names(function)
+        missing = names - code_names(function)
         if missing:
             problems.append(f"{what}: no longer uses {sorted(missing)}")
     required: dict[object, tuple[str, ...]] = {
@@ -468,6 +502,7 @@ def check_compatible() -> None:
         problems.append("RTCRtpReceiver no longer holds a JitterBuffer")
     if not isinstance(getattr(receiver, _RECEIVER_DECODER_QUEUE, None), queue.Queue):
         problems.append("RTCRtpReceiver no longer holds a queue.Queue for its decoder")
+    problems += packet_path.problems() + outbound.problems()
     if problems:
         raise IncompatibleAiortc(
             f"aiortc {aiortc.__version__} breaks media_worker.aiortc_hooks.pass_through "
@@ -479,9 +514,3 @@ def check_compatible() -> None:
             "aiortc version differs from the one the hooks were checked against",
             extra={"aiortc": aiortc.__version__, "checked": CHECKED_AIORTC_VERSION},
         )
-
-
-def _require_attributes(target: object, names: tuple[str, ...]) -> None:
-    missing = [name for name in names if not hasattr(target, name)]
-    if missing:
-        raise IncompatibleAiortc(f"{type(target).__name__} lacks {missing}; see check_compatible")

@@ -1,46 +1,48 @@
-"""Packet fan-out: one published track to its subscribers, encoded packets unchanged.
+"""Packet fan-out: one published stream to its subscribers, RTP packet by RTP packet.
 
-A `Publication` reads the encoded `av.Packet`s a pass-through receiver yields (see
-`aiortc_hooks`) and pushes each one, as is, into every attached `SubscriberTrack`. A
-`SubscriberTrack` is what one worker sender reads for the whole life of its peer
-connection; what it shows changes by attaching it to another publication, never by
-`replaceTrack` (the stock sender keeps awaiting `recv()` on a replaced track, so a replaced
-track would have to wake it with a frame it cannot send).
+A `Publication` is fed each RTP packet its publisher sends (decrypted, RTX unwrapped, see
+`aiortc_hooks.packet_path`) and forwards it at once, in the same call, to every attached
+`SubscriberTrack`, which rewrites its sequence number and timestamp onto the subscriber's
+own timeline and hands it to its leg (`Leg`: the subscriber's sender, which sets its SSRC
+and payload type, encrypts and sends). No decoding, no frame reassembly, no queue and no
+task between receiving a packet and sending its copies.
 
-- No decoding or encoding anywhere: packets are shared, not copied.
-- Bounded queues: a video subscriber that falls `max_video_frames` behind is emptied and
-  restarts at the next keyframe; an audio subscriber drops its oldest packet.
-- Keyframes: a video subscriber skips delta frames until a keyframe arrives, and asks the
-  publisher for one as soon as its sender starts reading (the subscriber's connection is
-  up) and whenever it is attached to another publication, so a late joiner sees video at
-  once. Until its sender reads, a subscriber queues nothing.
+- What a subscriber shows changes by attaching it to another publication (a slot
+  switch), never by renegotiating; the worker sender of a `SubscriberTrack` never reads a
+  frame from it: `recv()` only tells that the sender started (its connection is up) and
+  then waits until the track stops.
+- Keyframes: a video subscriber forwards nothing until a packet that starts a keyframe
+  (told from the payload descriptor), and asks the publisher for one as soon as its sender
+  starts and whenever it is attached to another publication, so a late joiner sees video
+  at once. Until its sender starts, a subscriber forwards nothing.
   PLI/FIR from subscribers are passed upstream, rate-limited by `KeyframeRequests`.
-- Bandwidth: each subscriber's REMB is kept; the lowest caps the REMB sent upstream.
-- Timestamps: a subscriber's outgoing timeline stays continuous when it is attached to
-  another publication (`media_worker.forwarding.timeline`); its sender asks `output_pts`.
+- Loss: each subscriber keeps what it sent (`RetransmissionHistory`) and answers its
+  browser's NACKs from it (the leg wraps them in RTX where negotiated).
+- Bandwidth: each subscriber's REMB is kept; the lowest is sent upstream as the REMB.
+- Sequence numbers and timestamps stay continuous across switches (`timeline`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 import av
 from aiortc import MediaStreamError, MediaStreamTrack
 
+from media_worker.forwarding.history import RetransmissionHistory, SentPacket
 from media_worker.forwarding.keyframes import KeyframeRequests
+from media_worker.forwarding.rtp import RtpPacket
 from media_worker.forwarding.timeline import OutgoingTimeline
 
 logger = logging.getLogger(__name__)
 
-MAX_VIDEO_FRAMES = 10
-MAX_AUDIO_FRAMES = 10
 RATE_WINDOW = 2.0
+CLOCK_RATES = {"audio": 48000, "video": 90000}
 
 
 class Upstream(Protocol):
@@ -49,6 +51,18 @@ class Upstream(Protocol):
     def request_keyframe(self) -> bool: ...
 
     def cap_bitrate(self, bps: int | None) -> None: ...
+
+
+class Leg(Protocol):
+    """The subscriber's side of the worker (implemented by `aiortc_hooks.OutboundLeg`)."""
+
+    async def send(self, packet: SentPacket) -> None:
+        """Send `packet` with the leg's SSRC and payload type (encrypted)."""
+        ...
+
+    async def retransmit(self, packet: SentPacket) -> None:
+        """Send `packet` again (wrapped in RTX where negotiated)."""
+        ...
 
 
 class RateMeter:
@@ -85,25 +99,30 @@ class RateMeter:
 
 
 class SubscriberTrack(MediaStreamTrack):
-    """The track one worker sender reads; shows whichever publication it is attached to."""
+    """What one worker sender forwards; shows whichever publication it is attached to."""
 
-    def __init__(self, kind: str, *, max_frames: int | None = None) -> None:
+    def __init__(self, kind: str, *, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.kind = kind
-        limit = max_frames or (MAX_VIDEO_FRAMES if kind == "video" else MAX_AUDIO_FRAMES)
-        #: Packets to send, each with whether it opens a new source (the first after attach).
-        self._queue: asyncio.Queue[tuple[av.Packet[Any], bool]] = asyncio.Queue(maxsize=limit)
+        self._leg: Leg | None = None
         self._publication: Publication | None = None
         self._new_source = True
-        self._timeline = OutgoingTimeline()
+        self._timeline = OutgoingTimeline(CLOCK_RATES[kind], clock)
+        self._history = RetransmissionHistory()
         self._waiting_for_keyframe = kind == "video"
         self._reading = False
+        self._stopped: asyncio.Event | None = None
         self.forwarded = 0
         self.dropped = 0
+        self.retransmitted = 0
 
     @property
     def publication(self) -> Publication | None:
         return self._publication
+
+    def bind(self, leg: Leg) -> None:
+        """The leg this track's packets leave through (its sender)."""
+        self._leg = leg
 
     def attach(self, publication: Publication) -> None:
         if publication is self._publication:
@@ -120,43 +139,56 @@ class SubscriberTrack(MediaStreamTrack):
         if self._publication is not None:
             self._publication.unsubscribe(self)
             self._publication = None
-        self._drain()
 
-    def push(self, packet: av.Packet[Any]) -> None:
-        """Queue a packet from the attached publication (called by its pump)."""
-        if not self._reading:
+    async def forward(self, packet: RtpPacket) -> None:
+        """Send a packet of the attached publication to the subscriber, now."""
+        leg = self._leg
+        if not self._reading or leg is None:
             return
         if self._waiting_for_keyframe:
-            if not packet.is_keyframe:
+            if not packet.keyframe:
                 self.dropped += 1
                 return
             self._waiting_for_keyframe = False
-        try:
-            self._queue.put_nowait((packet, self._new_source))
-        except asyncio.QueueFull:
-            self._overflow(packet)
-        else:
+        if self._new_source:
             self._new_source = False
-            self.forwarded += 1
+            self._timeline.start_source(packet.sequence_number, packet.timestamp)
+        rewritten = self._timeline.rewrite(packet.sequence_number, packet.timestamp)
+        if rewritten is None:
+            return
+        sent = SentPacket(rewritten[0], rewritten[1], packet.marker, packet.payload)
+        self._history.add(sent)
+        self.forwarded += 1
+        await leg.send(sent)
+
+    async def on_nack(self, sequence_numbers: Iterable[int]) -> None:
+        """The subscriber's browser reported packets lost: send them again from history."""
+        leg = self._leg
+        if leg is None:
+            return
+        for sequence_number in sequence_numbers:
+            packet = self._history.get(sequence_number)
+            if packet is not None:
+                self.retransmitted += 1
+                await leg.retransmit(packet)
 
     async def recv(self) -> av.Packet[Any]:
+        """Called once by the worker sender when it starts; returns only by raising."""
         if self.readyState != "live":
             raise MediaStreamError
         if not self._reading:
             self._reading = True
             if self._publication is not None:
                 self._publication.request_keyframe()
-        packet, opens_source = await self._queue.get()
-        if opens_source:
-            self._timeline.start_source(packet)
-        return packet
-
-    def output_pts(self, packet: av.Packet[Any]) -> int:
-        """The timestamp the sender sends `packet` (just returned by `recv`) with."""
-        return self._timeline.output_pts(packet)
+        if self._stopped is None:
+            self._stopped = asyncio.Event()
+        await self._stopped.wait()
+        raise MediaStreamError
 
     def stop(self) -> None:
         self.detach()
+        if self._stopped is not None:
+            self._stopped.set()
         super().stop()
 
     def on_keyframe_request(self) -> None:
@@ -168,26 +200,6 @@ class SubscriberTrack(MediaStreamTrack):
         """The subscriber's browser estimated the bitrate it can receive."""
         if self._publication is not None:
             self._publication.report_estimate(self, bps)
-
-    def _overflow(self, packet: av.Packet[Any]) -> None:
-        if self.kind == "video":
-            self.dropped += self._drain() + 1
-            self._waiting_for_keyframe = True
-            if self._publication is not None:
-                self._publication.request_keyframe()
-        else:
-            _, opens_source = self._queue.get_nowait()
-            self._queue.put_nowait((packet, opens_source or self._new_source))
-            self._new_source = False
-            self.dropped += 1
-            self.forwarded += 1
-
-    def _drain(self) -> int:
-        drained = 0
-        while not self._queue.empty():
-            self._queue.get_nowait()
-            drained += 1
-        return drained
 
 
 class Publication:
@@ -201,9 +213,9 @@ class Publication:
         self._subscribers: set[SubscriberTrack] = set()
         self._estimates: dict[SubscriberTrack, int] = {}
         self._keyframes = KeyframeRequests(upstream.request_keyframe, clock=clock)
-        self._task: asyncio.Task[None] | None = None
+        self._fan_out: tuple[SubscriberTrack, ...] = ()
         self.received = RateMeter(clock=clock)
-        self.frames_received = 0
+        self.packets_received = 0
 
     @property
     def keyframe_requests_sent(self) -> int:
@@ -218,15 +230,20 @@ class Publication:
     def subscribers(self) -> frozenset[SubscriberTrack]:
         return frozenset(self._subscribers)
 
-    def start(self, source: MediaStreamTrack) -> None:
-        """Start pumping the encoded packets `source` yields to the subscribers."""
-        self._task = asyncio.create_task(self._pump(source))
+    async def forward(self, packet: RtpPacket) -> None:
+        """A packet from the publisher: send it to every subscriber, in this call."""
+        self.packets_received += 1
+        self.received.add(len(packet.payload))
+        for subscriber in self._fan_out:  # a snapshot: subscribers may change meanwhile
+            await subscriber.forward(packet)
 
     def subscribe(self, subscriber: SubscriberTrack) -> None:
         self._subscribers.add(subscriber)
+        self._fan_out = tuple(self._subscribers)
 
     def unsubscribe(self, subscriber: SubscriberTrack) -> None:
         self._subscribers.discard(subscriber)
+        self._fan_out = tuple(self._subscribers)
         if self._estimates.pop(subscriber, None) is not None:
             self._update_cap()
 
@@ -242,23 +259,6 @@ class Publication:
         self._keyframes.close()
         for subscriber in list(self._subscribers):
             subscriber.detach()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
     def _update_cap(self) -> None:
         self._upstream.cap_bitrate(self.bitrate_cap)
-
-    async def _pump(self, source: MediaStreamTrack) -> None:
-        try:
-            while True:
-                packet = await source.recv()
-                if not isinstance(packet, av.Packet):
-                    raise TypeError("a publication forwards encoded packets, not frames")
-                self.frames_received += 1
-                self.received.add(packet.size)
-                for subscriber in self._subscribers:
-                    subscriber.push(packet)
-        except MediaStreamError:
-            logger.debug("publication source ended", extra={"kind": self.kind})

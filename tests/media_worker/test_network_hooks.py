@@ -19,7 +19,7 @@ from aioice.candidate import Candidate
 
 from media_worker.aiortc_hooks.ice import (
     NetworkConfig,
-    PortRangeEventLoop,
+    PortRangeUvloop,
     announced,
     check_compatible,
     installed,
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.timeout(60)
 
 
 def on_worker_loop(config: NetworkConfig, scenario: Callable[[], Awaitable[T]]) -> T:
-    with installed(config), asyncio.Runner(loop_factory=PortRangeEventLoop) as runner:
+    with installed(config), asyncio.Runner(loop_factory=PortRangeUvloop) as runner:
         return runner.run(scenario())
 
 
@@ -115,7 +115,7 @@ def test_other_sockets_on_the_worker_loop_are_not_restricted() -> None:
 def test_a_port_range_without_the_worker_loop_fails_loudly() -> None:
     with (
         installed(NetworkConfig(udp_ports=free_udp_range(2))),
-        pytest.raises(RuntimeError, match="PortRangeEventLoop"),
+        pytest.raises(RuntimeError, match="PortRangeUvloop"),
     ):
         asyncio.run(host_candidates(["127.0.0.1"])())
 
@@ -185,7 +185,7 @@ def test_ice_still_connects_through_a_port_of_the_range(public_address: str | No
             await worker.close()
             await browser.close()
 
-    with asyncio.Runner(loop_factory=PortRangeEventLoop) as runner:
+    with asyncio.Runner(loop_factory=PortRangeUvloop) as runner:
         received, candidate = runner.run(scenario())
 
     assert received == b"hello"

@@ -10,12 +10,14 @@ import asyncio
 from fractions import Fraction
 from typing import Any
 
+import aioice.ice
 import av
 import pytest
 from aiortc import (
     MediaStreamTrack,
     RTCBundlePolicy,
     RTCConfiguration,
+    RTCDtlsTransport,
     RTCPeerConnection,
     RTCRtpReceiver,
 )
@@ -107,3 +109,20 @@ async def _pass_through_scenario() -> None:
         assert spy.codecs_created_by(publisher) == ["encoder"]
     await publisher.close()
     await relay.close()
+
+
+def test_a_changed_internal_of_the_packet_path_is_named_in_the_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def recv_next(self: RTCDtlsTransport) -> None:
+        """A DTLS transport that no longer decrypts SRTP where the tap expects it."""
+
+    def sendto(self: aioice.ice.Connection, data: bytes, component: int) -> None:
+        """A connection that no longer sends on its nominated pair."""
+
+    monkeypatch.setattr(RTCDtlsTransport, "_recv_next", recv_next)
+    monkeypatch.setattr(aioice.ice.Connection, "sendto", sendto)
+    with pytest.raises(IncompatibleAiortc) as raised:
+        pass_through.check_compatible()
+    assert "_recv_next hands decrypted RTP to _handle_rtp_data" in str(raised.value)
+    assert "Connection.sendto sends on the nominated pair" in str(raised.value)

@@ -1,15 +1,12 @@
-"""The fan-out: packets pass unchanged, queues stay bounded, keyframes and estimates flow up."""
+"""The fan-out: RTP packets go out at once, from a keyframe on, NACKs answered, feedback up."""
 
 from __future__ import annotations
 
 import asyncio
-from fractions import Fraction
-from typing import Any
 
-import av
-from aiortc import MediaStreamError, MediaStreamTrack
-
+from media_worker.forwarding.history import SentPacket
 from media_worker.forwarding.keyframes import KeyframeRequests
+from media_worker.forwarding.rtp import RtpPacket
 from media_worker.forwarding.tracks import Publication, RateMeter, SubscriberTrack
 from media_worker.rooms import seat_in_slot, slot_showing
 from tests.media_worker.forwarding.clients import run
@@ -38,104 +35,127 @@ class FakeUpstream:
         self.caps.append(bps)
 
 
-class PacketSource(MediaStreamTrack):
-    """A pass-through receiver's track: yields the packets it is given, then ends."""
+class FakeLeg:
+    """Records what a subscriber sends; `pause` makes each send yield to the loop once."""
 
-    kind = "video"
+    def __init__(self, pause: bool = False) -> None:
+        self.sent: list[SentPacket] = []
+        self.retransmitted: list[SentPacket] = []
+        self._pause = pause
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.queue: asyncio.Queue[av.Packet[Any] | None] = asyncio.Queue()
+    async def send(self, packet: SentPacket) -> None:
+        if self._pause:
+            await asyncio.sleep(0)
+        self.sent.append(packet)
 
-    async def recv(self) -> av.Packet[Any]:
-        packet = await self.queue.get()
-        if packet is None:
-            raise MediaStreamError
-        return packet
-
-
-def encoded(data: bytes, *, keyframe: bool, pts: int = 0) -> av.Packet[Any]:
-    packet = av.Packet(data)
-    packet.pts, packet.time_base, packet.is_keyframe = pts, Fraction(1, 90000), keyframe
-    return packet
+    async def retransmit(self, packet: SentPacket) -> None:
+        self.retransmitted.append(packet)
 
 
-async def reading(track: SubscriberTrack) -> None:
-    """Let the track's sender start reading, as it does once its connection is up."""
+def rtp(seq: int, *, keyframe: bool = False, ts: int = 0, payload: bytes = b"p") -> RtpPacket:
+    return RtpPacket(1234, 96, seq, ts, False, payload, keyframe=keyframe)
+
+
+async def started(kind: str, publication: Publication, leg: FakeLeg) -> SubscriberTrack:
+    """A subscriber attached to `publication` whose sender has started (connection up)."""
+    track = SubscriberTrack(kind)
+    track.bind(leg)
+    track.attach(publication)
     reader = asyncio.ensure_future(track.recv())
     await asyncio.sleep(0)
+    assert not reader.done()  # a worker sender never gets anything to encode or pack
     reader.cancel()
+    return track
 
 
-def test_subscribers_get_the_same_packets_from_the_first_keyframe_on() -> None:
-    async def scenario() -> None:
-        upstream, source = FakeUpstream(), PacketSource()
-        publication = Publication("video", upstream)
-        publication.start(source)
-        first, second = SubscriberTrack("video"), SubscriberTrack("video")
-        for track in (first, second):
-            track.attach(publication)
-            await reading(track)
-        packets = [encoded(b"d0", keyframe=False), encoded(b"k1", keyframe=True, pts=3000)]
-        packets.append(encoded(b"d2", keyframe=False, pts=6000))
-        for packet in packets:
-            source.queue.put_nowait(packet)
-        for track in (first, second):
-            received = [await asyncio.wait_for(track.recv(), 1) for _ in range(2)]
-            assert received == packets[1:]  # the very same objects: nothing re-encoded
-        assert upstream.keyframe_requests == 1  # both asked within the rate limit
-        assert publication.frames_received == 3
-        source.queue.put_nowait(None)
-        await publication.close()
-        assert first.publication is None and not publication.subscribers
-
-    run(scenario())
-
-
-def test_a_video_subscriber_that_falls_behind_restarts_at_the_next_keyframe() -> None:
-    async def scenario() -> None:
-        upstream, clock = FakeUpstream(), FakeClock()
-        publication = Publication("video", upstream, clock=clock)
-        track = SubscriberTrack("video", max_frames=3)
-        track.attach(publication)
-        await reading(track)
-        clock.now += 1.0
-        track.push(encoded(b"k", keyframe=True))
-        for _ in range(3):
-            track.push(encoded(b"d", keyframe=False))
-        assert track.dropped == 4 and upstream.keyframe_requests == 2
-        track.push(encoded(b"d", keyframe=False))
-        track.push(encoded(b"k2", keyframe=True))
-        assert bytes(await track.recv()) == b"k2"
-        await publication.close()
-
-    run(scenario())
-
-
-def test_an_audio_subscriber_that_falls_behind_drops_its_oldest_packet() -> None:
-    async def scenario() -> None:
-        publication = Publication("audio", FakeUpstream())
-        track = SubscriberTrack("audio", max_frames=2)
-        track.attach(publication)
-        await reading(track)
-        for data in (b"a", b"b", b"c"):
-            track.push(encoded(data, keyframe=True))
-        assert [bytes(await track.recv()) for _ in range(2)] == [b"b", b"c"]
-        await publication.close()
-
-    run(scenario())
-
-
-def test_nothing_is_queued_before_the_subscribers_connection_is_up() -> None:
+def test_subscribers_get_the_same_payloads_from_the_first_keyframe_packet_on() -> None:
     async def scenario() -> None:
         upstream = FakeUpstream()
         publication = Publication("video", upstream)
-        track = SubscriberTrack("video")
+        legs = [FakeLeg(), FakeLeg()]
+        tracks = [await started("video", publication, leg) for leg in legs]
+        packets = [rtp(7), rtp(8, keyframe=True, ts=3000), rtp(9, ts=3000), rtp(11, ts=6000)]
+        for packet in packets:
+            await publication.forward(packet)  # sent before forward returns: no queue, no task
+        for leg, track in zip(legs, tracks, strict=True):
+            assert [p.payload for p in leg.sent] == [p.payload for p in packets[1:]]
+            assert all(s.payload is p.payload for s, p in zip(leg.sent, packets[1:], strict=True))
+            assert [p.sequence_number for p in leg.sent] == [8, 9, 11]  # the gap stays a gap
+            assert track.dropped == 1 and track.forwarded == 3
+        assert upstream.keyframe_requests == 1  # both asked within the rate limit
+        assert publication.packets_received == 4
+        await publication.close()
+        assert tracks[0].publication is None and not publication.subscribers
+
+    run(scenario())
+
+
+def test_nothing_is_sent_before_the_subscribers_connection_is_up() -> None:
+    async def scenario() -> None:
+        upstream, leg = FakeUpstream(), FakeLeg()
+        publication = Publication("audio", upstream)
+        track = SubscriberTrack("audio")
+        track.bind(leg)
         track.attach(publication)
-        track.push(encoded(b"k", keyframe=True))
-        assert track.forwarded == 0 and upstream.keyframe_requests == 0
-        await reading(track)
-        assert upstream.keyframe_requests == 1
+        await publication.forward(rtp(1))
+        assert track.forwarded == 0 and not leg.sent
+        await started("audio", Publication("audio", upstream), FakeLeg())
+        assert upstream.keyframe_requests == 0  # audio never asks for keyframes
+        await publication.close()
+
+    run(scenario())
+
+
+def test_a_nack_is_answered_from_the_subscribers_own_history() -> None:
+    async def scenario() -> None:
+        publication, leg = Publication("video", FakeUpstream()), FakeLeg()
+        track = await started("video", publication, leg)
+        for seq in range(100, 110):
+            await publication.forward(rtp(seq, keyframe=seq == 100, payload=bytes([seq])))
+        await track.on_nack([103, 105, 40_000])  # 40000 was never sent: nothing to answer
+        assert [(p.sequence_number, p.payload) for p in leg.retransmitted] == [
+            (103, bytes([103])),
+            (105, bytes([105])),
+        ]
+        assert track.retransmitted == 2
+        await publication.close()
+
+    run(scenario())
+
+
+def test_a_slot_switch_waits_for_a_keyframe_and_keeps_the_numbering_continuous() -> None:
+    async def scenario() -> None:
+        upstream = FakeUpstream()
+        first, second = Publication("video", upstream), Publication("video", upstream)
+        leg = FakeLeg()
+        track = await started("video", first, leg)
+        await first.forward(rtp(500, keyframe=True))
+        await first.forward(rtp(501))
+        track.attach(second)
+        await first.forward(rtp(502))  # no longer shown
+        await second.forward(rtp(9000))  # a delta packet: the subscriber could not decode it
+        await second.forward(rtp(9001, keyframe=True, ts=77))
+        await second.forward(rtp(9002, ts=77))
+        assert [p.sequence_number for p in leg.sent] == [500, 501, 502, 503]
+        assert upstream.keyframe_requests == 2  # on start, and on the switch
+        await first.close()
+        await second.close()
+
+    run(scenario())
+
+
+def test_a_subscriber_leaving_during_a_fan_out_changes_nothing_for_the_others() -> None:
+    async def scenario() -> None:
+        publication = Publication("audio", FakeUpstream())
+        legs = [FakeLeg(pause=True) for _ in range(3)]
+        tracks = [await started("audio", publication, leg) for leg in legs]
+        fan_out = asyncio.ensure_future(publication.forward(rtp(1)))
+        await asyncio.sleep(0)  # the fan-out is inside the first send
+        tracks[1].detach()
+        tracks[2].stop()
+        await fan_out  # the snapshot it iterates did not change under it
+        await publication.forward(rtp(2))
+        assert [len(leg.sent) for leg in legs].count(2) == 1  # only the one still attached
         await publication.close()
 
     run(scenario())
