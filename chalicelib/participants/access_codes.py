@@ -63,7 +63,7 @@ def send_on_other_channel(
     *,
     link_channel: str,
     clinic: Clinic,
-    attempt: int = 1,
+    attempt: int,
 ) -> Outcome:
     """Send `code` on the channel the link did not use; the courier records the delivery."""
     channel = other_channel(participant, link_channel)

@@ -15,7 +15,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from chalice import Chalice
+from pynamodb.exceptions import UpdateError
 
 from chalicelib import wiring
 from chalicelib.auth.secret_tokens import token_hash
@@ -232,4 +234,49 @@ def test_a_right_code_for_a_link_deleted_while_it_is_compared_is_refused_and_not
         links.exchange(token, access_code=CODE)
     with pytest.raises(LinkToken.DoesNotExist):
         LinkToken.get(token_hash(token))
+    assert sessions() == 0
+
+
+def throttling(call: str) -> UpdateError:
+    cause = ClientError(
+        {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}},
+        "UpdateItem",
+    )
+    return UpdateError(f"DynamoDB is throttling the {call}", cause=cause)
+
+
+@pytest.mark.parametrize(
+    ("code", "used_guesses", "throttled_call"),
+    [
+        (WRONG, 0, 1),  # the claim of a guess
+        (CODE, 0, 2),  # the reset after the right code
+        (WRONG, 5, 2),  # the lock once the guesses are used up
+    ],
+)
+def test_a_throttled_write_in_a_guess_is_an_error_to_retry_never_a_lock_or_a_refusal(
+    links: ParticipantLinks,
+    monkeypatch: pytest.MonkeyPatch,
+    code: str,
+    used_guesses: int,
+    throttled_call: int,
+) -> None:
+    token = new_link(links)
+    if used_guesses:
+        LinkToken.get(token_hash(token)).update(
+            actions=[LinkToken.failed_attempts.set(used_guesses)]
+        )
+    real_update = LinkToken.update
+    calls: list[int] = []
+
+    def update_until_throttled(item: LinkToken, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == throttled_call:
+            raise throttling("update")
+        return real_update(item, *args, **kwargs)
+
+    monkeypatch.setattr(LinkToken, "update", update_until_throttled)
+    with pytest.raises(UpdateError):  # a 500 the browser retries, not a wrong code or a lock
+        links.exchange(token, access_code=code)
+    monkeypatch.setattr(LinkToken, "update", real_update)
+    assert LinkToken.get(token_hash(token)).locked_until is None
     assert sessions() == 0
