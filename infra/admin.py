@@ -1,4 +1,5 @@
-"""Operator commands against a deployed stage or the local stack: the first clinic.
+"""Operator commands against a deployed stage or the local stack: the first clinic, and
+deactivating or reactivating a clinician's account.
 
     python -m infra.admin create-clinic --stage prod --clinic-id north \\
         --name "North Clinic" --time-zone Europe/Helsinki --language fi \\
@@ -11,6 +12,13 @@ environment (`AWS_PROFILE`, `AWS_REGION`), and for the local stack `--stage loca
 clinician are written in one transaction, each only if its id is new; an email that
 already signs in elsewhere is refused. The clinician then signs in with a magic link sent
 to that address.
+
+    python -m infra.admin deactivate-clinician --stage prod --clinician-id first
+    python -m infra.admin reactivate-clinician --stage prod --clinician-id first
+
+Deactivating ends the clinician's access at once (every session and sign-in link is
+checked against the account where it is resumed) and starts the retention period of their
+personal data (`chalicelib.clinics.staff`); reactivating before it ends keeps the account.
 """
 
 from __future__ import annotations
@@ -21,15 +29,17 @@ import sys
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.clinics.staff import ClinicianAccounts
+from chalicelib.clock import SystemClock
 from chalicelib.config import STAGES, Settings
-from chalicelib.errors import ConfigError, InvalidField
+from chalicelib.errors import ConfigError, InvalidField, NotFound
 from chalicelib.i18n import catalogue
 from chalicelib.messaging.contact_points import normalise_email
 from chalicelib.store.models import Clinic, Clinician
@@ -142,7 +152,38 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--clinician-email", required=True)
     create.add_argument("--clinician-name", required=True)
     create.add_argument("--clinician-id", help="default: a new random id")
+    for command, help_text in ACCOUNT_COMMANDS.items():
+        account = commands.add_parser(command, help=help_text)
+        account.add_argument("--stage", required=True, choices=STAGES)
+        account.add_argument("--clinician-id", required=True)
     return root
+
+
+ACCOUNT_COMMANDS = {
+    "deactivate-clinician": "end a clinician's access; their data expires after retention",
+    "reactivate-clinician": "give a deactivated clinician access again",
+}
+
+
+def change_account(command: str, clinician_id: str, settings: Settings) -> str:
+    """Deactivate or reactivate; what happened, in one line for the operator."""
+    accounts = ClinicianAccounts(
+        clock=SystemClock(), retention=timedelta(days=settings.retention_days)
+    )
+    try:
+        if command == "deactivate-clinician":
+            expires_at = accounts.deactivate(clinician_id)
+            if expires_at is None:
+                return f"clinician {clinician_id} was already deactivated: nothing changed"
+            return (
+                f"deactivated clinician {clinician_id}; their data is deleted after "
+                f"{expires_at:%Y-%m-%d}"
+            )
+        if accounts.reactivate(clinician_id):
+            return f"reactivated clinician {clinician_id}"
+        return f"clinician {clinician_id} was already active: nothing changed"
+    except NotFound:
+        raise AdminError(f"no clinician {clinician_id} in this stage") from None
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
@@ -151,6 +192,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     environment["VESTIBULE_STAGE"] = args.stage
     try:
         settings = Settings.from_environ(environment)
+        if args.command in ACCOUNT_COMMANDS:
+            bind_models(settings)
+            print(change_account(args.command, args.clinician_id, settings))
+            return 0
         request = validated(
             clinic_id=args.clinic_id,
             name=args.name,

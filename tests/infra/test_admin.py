@@ -163,3 +163,26 @@ def test_the_command_works_against_the_local_stacks_moto_server(moto_server: str
     assert "vestibule-local-clinics" in done.stdout
     assert Clinic.get("north").name == "North Clinic"
     assert Clinician.get("first").clinic_id == "north"
+
+
+def test_deactivating_a_clinician_starts_the_retention_of_their_data_once(
+    tables: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(*ARGS) == 0
+    assert run("deactivate-clinician", "--stage", "test", "--clinician-id", "first") == 0
+    clinician = Clinician.get("first")
+    assert clinician.active is False and clinician.expires_at is not None
+    first_expiry = clinician.expires_at
+    assert run("deactivate-clinician", "--stage", "test", "--clinician-id", "first") == 0
+    assert Clinician.get("first").expires_at == first_expiry
+    assert "already deactivated" in capsys.readouterr().out
+    assert run("reactivate-clinician", "--stage", "test", "--clinician-id", "first") == 0
+    clinician = Clinician.get("first")
+    assert clinician.active is True and clinician.expires_at is None
+
+
+def test_an_unknown_clinician_is_refused_by_name(
+    tables: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("deactivate-clinician", "--stage", "test", "--clinician-id", "nobody") == 2
+    assert "no clinician nobody" in capsys.readouterr().err
