@@ -20,6 +20,7 @@ from pynamodb.exceptions import PutError
 
 from chalicelib import wiring
 from chalicelib.auth.principals import Principal
+from chalicelib.store.enums import ParticipantRole
 from chalicelib.store.models import (
     CONSULTATION_SK,
     Consultation,
@@ -99,7 +100,7 @@ def record_participant(consultation_id: str, participant_id: str) -> None:
         sk=Participant.sort_key(participant_id),
         consultation_id=consultation_id,
         participant_id=participant_id,
-        role="guest",
+        role=ParticipantRole.PROFESSIONAL,
         display_name="Media lab",
         language=demo.CLINIC_LANGUAGE,
     ).save()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import aiohttp
@@ -12,6 +13,7 @@ import aiohttp
 from chalicelib import wiring
 from chalicelib.auth.principals import Principal
 from chalicelib.store.models import Connection
+from devstack.media_lab import ensure_consultation, record_participant
 from tests.e2e.local_stack import RunningStack
 
 T = TypeVar("T")
@@ -24,7 +26,13 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def participant_ticket(consultation_id: str) -> str:
-    """A fresh websocket ticket, issued by the app, for a participant of a consultation."""
+    """A fresh websocket ticket, issued by the app, for a participant of a consultation.
+
+    The consultation and the participant are recorded first (as the media lab does), since
+    a ticket opens a connection only for a participant of a consultation that still stands.
+    """
+    ensure_consultation(consultation_id, datetime.now(UTC))
+    record_participant(consultation_id, f"p-{consultation_id}")
     principal = Principal(
         kind="participant",
         id=f"p-{consultation_id}",
