@@ -7,13 +7,12 @@ a table. Every table is on demand, with point-in-time recovery and a customer-ma
 
 from __future__ import annotations
 
-import aws_cdk as cdk
 from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_kms as kms
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
 from chalicelib.store.tables import KeySchema, table_definitions
+from infra.components.data_keys import data_key, removal_policy
 
 _TYPES = {
     "S": dynamodb.AttributeType.STRING,
@@ -32,14 +31,8 @@ class Database(Construct):
 
     def __init__(self, scope: Construct, id: str, *, prefix: str, protect_data: bool) -> None:
         super().__init__(scope, id)
-        removal = cdk.RemovalPolicy.RETAIN if protect_data else cdk.RemovalPolicy.DESTROY
-        self.key = kms.Key(
-            self,
-            "Key",
-            description="Vestibule tables",
-            enable_key_rotation=True,
-            removal_policy=removal,
-        )
+        removal = removal_policy(protect_data)
+        self.key = data_key(self, description="Vestibule tables", protect_data=protect_data)
         self.tables: dict[str, dynamodb.Table] = {}
         for definition in table_definitions():
             table = dynamodb.Table(

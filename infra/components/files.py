@@ -14,10 +14,11 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_guardduty as guardduty
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from cdk_nag import NagSuppressions
 from constructs import Construct
+
+from infra.components.data_keys import data_key, removal_policy
 
 _NO_REPLICATION = (
     "Attachments live only as long as their consultation (days); a second region would "
@@ -47,14 +48,8 @@ class Files(Construct):
         protect_data: bool,
     ) -> None:
         super().__init__(scope, id)
-        removal = cdk.RemovalPolicy.RETAIN if protect_data else cdk.RemovalPolicy.DESTROY
-        self.key = kms.Key(
-            self,
-            "Key",
-            description="Vestibule attachments",
-            enable_key_rotation=True,
-            removal_policy=removal,
-        )
+        removal = removal_policy(protect_data)
+        self.key = data_key(self, description="Vestibule attachments", protect_data=protect_data)
         self.bucket = s3.Bucket(
             self,
             "Attachments",

@@ -14,10 +14,11 @@ holds one value at a time, so rotation is the operator's procedure in `docs/depl
 from __future__ import annotations
 
 import aws_cdk as cdk
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from cdk_nag import NagSuppressions
 from constructs import Construct
+
+from infra.components.data_keys import data_key, removal_policy
 
 _NO_ROTATION = (
     "The app and the workers hold one value at a time (no dual-secret window in the code); "
@@ -28,14 +29,8 @@ _NO_ROTATION = (
 class Secrets(Construct):
     def __init__(self, scope: Construct, id: str, *, prefix: str, protect_data: bool) -> None:
         super().__init__(scope, id)
-        removal = cdk.RemovalPolicy.RETAIN if protect_data else cdk.RemovalPolicy.DESTROY
-        self.key = kms.Key(
-            self,
-            "Key",
-            description="Vestibule secrets",
-            enable_key_rotation=True,
-            removal_policy=removal,
-        )
+        removal = removal_policy(protect_data)
+        self.key = data_key(self, description="Vestibule secrets", protect_data=protect_data)
         self.media_control = self._secret("MediaControl", f"{prefix}media-control", removal)
         self.turn = self._secret("Turn", f"{prefix}turn", removal)
 
