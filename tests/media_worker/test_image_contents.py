@@ -18,6 +18,7 @@ SHARED = {
     "chalicelib.media.control_signing",
     "chalicelib.env_reader",
     "chalicelib.safe_json",
+    "chalicelib.store.enums",
     "chalicelib.store.models",
 }
 
@@ -61,12 +62,15 @@ def test_the_worker_uses_only_the_shared_app_modules_the_image_copies() -> None:
     assert copied == packages | {f"{m.replace('.', '/')}.py" for m in SHARED}
 
 
-def test_the_shared_app_modules_need_nothing_but_the_standard_library_and_pynamodb() -> None:
+def test_the_shared_app_modules_need_nothing_but_the_standard_library_pynamodb_and_each_other() -> (
+    None
+):
     for module in SHARED:
-        top_level = {
-            name.split(".")[0] for name in imports(ROOT / f"{module.replace('.', '/')}.py")
-        }
-        assert top_level - set(sys.stdlib_module_names) - {"__future__"} <= {"pynamodb"}, module
+        names = imports(ROOT / f"{module.replace('.', '/')}.py")
+        assert {name for name in names if name.startswith("chalicelib")} <= SHARED, module
+        top_level = {name.split(".")[0] for name in names}
+        outside = top_level - set(sys.stdlib_module_names) - {"__future__", "chalicelib"}
+        assert outside <= {"pynamodb"}, module
 
 
 def test_every_third_party_import_of_the_worker_is_a_pinned_requirement() -> None:
