@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
+import boto3
 import pytest
 from chalice import Chalice
 from playwright.sync_api import Browser
@@ -45,3 +47,15 @@ def browser() -> Iterator[Browser]:
     """Debian's Chromium with a fake camera and microphone, one per test module."""
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture
+def management_client(stack: RunningStack) -> Any:
+    """A real boto3 client of API Gateway's Management API, pointed at the emulation."""
+    return boto3.client(
+        "apigatewaymanagementapi",
+        endpoint_url=stack.options.management_endpoint,
+        region_name="eu-west-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )

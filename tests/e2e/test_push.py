@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 from chalice import Chalice, WebsocketDisconnectedError
 
@@ -17,18 +16,6 @@ from chalicelib import wiring
 from chalicelib.store.models import Connection
 from tests.e2e.clients import connection_ids, eventually, participant_ticket, run, websocket
 from tests.e2e.local_stack import RunningStack
-
-
-@pytest.fixture
-def management_client(stack: RunningStack) -> Any:
-    """A real boto3 client of API Gateway's Management API, pointed at the emulation."""
-    return boto3.client(
-        "apigatewaymanagementapi",
-        endpoint_url=stack.options.management_endpoint,
-        region_name="eu-west-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def test_a_message_sent_through_the_websocket_api_arrives(

@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from chalice import Chalice
 from playwright.sync_api import Browser, BrowserContext, Page
@@ -91,17 +90,6 @@ def page(clinician: BrowserContext, stack: RunningStack) -> Iterator[Page]:
     yield opened
     opened.evaluate("() => window.realtimeTest && window.realtimeTest.channel.close()")
     opened.close()
-
-
-@pytest.fixture
-def management_client(stack: RunningStack) -> Any:
-    return boto3.client(
-        "apigatewaymanagementapi",
-        endpoint_url=stack.options.management_endpoint,
-        region_name="eu-west-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def clinician_connections() -> set[str]:
