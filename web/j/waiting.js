@@ -1,0 +1,146 @@
+// Step 3: the waiting room. Entering it (`POST /api/participant/waiting`), then: who the
+// patient waits for, the appointment time, any delay the clinician announced, an estimate
+// as a range in plain words, and "Text me when it's my turn". Live over the websocket
+// (`waiting_room.*` frames); after a reconnection the page reads the waiting room again so
+// nothing pushed meanwhile is missed. `waiting_room.called` shows, and announces, that the
+// clinician is calling.
+import { ApiError, callApi } from "/shared/api.js";
+import { el } from "/shared/dom.js";
+import { liveChannel } from "/j/live.js";
+
+let shown = null; // the rendered waiting room the channel's frames go to
+let subscribed = false;
+
+function subscribe(page) {
+  if (subscribed) return;
+  subscribed = true;
+  const channel = liveChannel();
+  const mine = (frame) => frame.consultation_id === page.room?.consultation.consultation_id;
+  channel.on("waiting_room.delay", (frame) => {
+    if (!mine(frame)) return;
+    page.room.delay = frame.delay;
+    shown?.update();
+  });
+  channel.on("waiting_room.estimate", (frame) => {
+    if (!mine(frame)) return;
+    page.room.estimate = frame.estimate;
+    shown?.update();
+  });
+  channel.on("waiting_room.called", (frame) => {
+    if (mine(frame)) shown?.called();
+  });
+  channel.on("waiting_room.consultation", (frame) => {
+    if (mine(frame)) page.refresh().catch(() => {});
+  });
+  let first = true;
+  channel.addEventListener("connected", () => {
+    if (first) {
+      first = false;
+      return;
+    }
+    // Back after a network change or API Gateway's limits: read what was missed.
+    callApi("GET", "/api/participant/waiting-room")
+      .then((room) => {
+        page.room = room;
+        if (room.step === "waiting" || room.step === "call") shown?.update();
+        else page.refresh().catch(() => {});
+      })
+      .catch(() => {});
+  });
+}
+
+export async function render(page) {
+  const { texts } = page;
+  const presence = page.room.me.presence;
+  if (presence !== "waiting" && presence !== "in_call") {
+    try {
+      const answer = await callApi("POST", "/api/participant/waiting");
+      page.room.me = answer.me;
+    } catch (error) {
+      if (error instanceof ApiError && [403, 409, 410].includes(error.status)) {
+        await page.refresh(); // not open yet, terms changed, or over: the server's step
+        return {};
+      }
+      page.say("page.join.check_connection", { error: true });
+    }
+  }
+  subscribe(page);
+  page.setStep("waiting", "page.waiting.step");
+  page.setTitle("page.waiting.title");
+
+  const who = el("p", { class: "lead" });
+  const estimate = el("p", { class: "estimate", role: "status" });
+  const delay = el("div", { class: "delay", role: "status" });
+  const calling = el("div", { class: "calling", role: "alert" });
+  const notify = el("button", { type: "button", class: "secondary", "aria-pressed": "false" });
+  const notifyNote = el("p", { class: "hint", role: "status" });
+  const recheck = el("button", { type: "button", class: "link" });
+  texts.say(recheck, "page.waiting.recheck");
+  recheck.addEventListener("click", () => page.open("check", { next: () => page.open("waiting") }));
+  const receipt = el("a", { href: "/j/receipt.html", target: "_blank", rel: "noopener" });
+  texts.say(receipt, "page.terms.receipt");
+
+  const names = () => page.room.clinicians.map((c) => c.display_name).join(", ");
+
+  function update() {
+    const room = page.room;
+    texts.say(who, names() ? "page.waiting.for" : "page.waiting.for_clinic", { vars: { name: names() } });
+    const range = room.estimate;
+    if (!range) texts.say(estimate, "page.waiting.estimate_unknown");
+    else if (range.high_minutes <= 1) texts.say(estimate, "page.waiting.estimate_soon");
+    else if (range.low_minutes === range.high_minutes) {
+      texts.say(estimate, "page.waiting.estimate_about", { vars: { minutes: range.high_minutes } });
+    } else {
+      texts.say(estimate, "page.waiting.estimate_range", {
+        vars: { low: range.low_minutes, high: range.high_minutes },
+      });
+    }
+    delay.replaceChildren();
+    if (room.delay) {
+      const line = el("p", {});
+      texts.say(line, "page.waiting.delay", { vars: { minutes: room.delay.minutes } });
+      delay.append(line);
+      if (room.delay.text) delay.append(el("p", { class: "quote" }, room.delay.text));
+    }
+    const on = Boolean(room.me.notify_when_called);
+    notify.setAttribute("aria-pressed", String(on));
+    texts.say(notify, on ? "page.waiting.notify_off" : "page.waiting.notify_on");
+    if (on) texts.say(notifyNote, "page.waiting.notify_set");
+    else notifyNote.textContent = "";
+    if (room.step === "call") called();
+  }
+
+  function called() {
+    calling.replaceChildren();
+    const line = el("p", { class: "calling-text" });
+    texts.say(line, "page.waiting.called", { vars: { name: names() } });
+    calling.append(line);
+    calling.hidden = false;
+    navigator.vibrate?.([300, 200, 300]);
+  }
+
+  notify.addEventListener("click", async () => {
+    const enabled = notify.getAttribute("aria-pressed") !== "true";
+    notify.disabled = true;
+    try {
+      const answer = await callApi("PUT", "/api/participant/notify-when-called", { body: { enabled } });
+      page.room.me = answer.me;
+      update();
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "no_phone") texts.say(notifyNote, "page.waiting.no_phone", { error: true });
+      else texts.say(notifyNote, "page.join.check_connection", { error: true });
+    } finally {
+      notify.disabled = false;
+    }
+  });
+
+  calling.hidden = true;
+  page.view.append(calling, who, estimate, delay, notify, notifyNote, recheck, el("p", {}, receipt));
+  update();
+  shown = { update, called };
+  return {
+    cleanup() {
+      shown = null;
+    },
+  };
+}
