@@ -134,9 +134,9 @@ export async function render(page, { next }) {
     ];
     if ("setSinkId" in HTMLMediaElement.prototype) choices.push(["speaker", "audiooutput"]);
     selects.replaceChildren(
-      ...choices.map(([name, kind]) => {
+      ...choices.flatMap(([name, kind]) => {
         const options = devices.filter((device) => device.kind === kind && device.deviceId);
-        if (options.length < 2) return null;
+        if (options.length < 2) return [];
         const id = `choose-${name}`;
         const label = el("label", { for: id });
         texts.say(label, `page.check.choose_${name}`);
