@@ -34,7 +34,7 @@ from chalicelib.routes.waiting_room_bodies import (
 from chalicelib.store.models import Participant
 from chalicelib.waiting_room import frames, joining
 from chalicelib.waiting_room.room import DeviceResult
-from chalicelib.waiting_room.terms_fallback import shown_terms
+from chalicelib.consent.terms import shown_terms
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
