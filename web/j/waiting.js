@@ -54,14 +54,19 @@ export async function render(page) {
   const presence = page.room.me.presence;
   if (presence !== "waiting" && presence !== "in_call") {
     try {
-      const answer = await callApi("POST", "/api/participant/waiting");
+      const answer = await callApi("POST", "/api/participant/waiting", { body: {} });
       page.room.me = answer.me;
     } catch (error) {
       if (error instanceof ApiError && [403, 409, 410].includes(error.status)) {
         await page.refresh(); // not open yet, terms changed, or over: the server's step
         return {};
       }
+      // Not in the waiting room: say so, and offer to try again (never pretend).
       page.say("page.join.check_connection", { error: true });
+      const retry = el("button", { type: "button", class: "primary", onclick: () => page.open("waiting") });
+      texts.say(retry, "page.retry");
+      page.view.append(retry);
+      return {};
     }
   }
   subscribe(page);
