@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,6 +32,7 @@ WHATSAPP_ANDROID = (
     "Mozilla/5.0 (Linux; Android 12; SM-A125F Build/SP1A.210812.016; wv) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Version/4.0 Chrome/119.0.6045.163 Mobile Safari/537.36 WhatsApp/2.23.24.76"
 )
+NewContext = Callable[..., BrowserContext]
 #: The connection test runs about 10 seconds; a loaded machine may need more.
 CHECK_TIMEOUT_MS = 60_000
 
@@ -45,11 +46,12 @@ def clinic(stack: RunningStack, browser: Browser) -> Iterator[ClinicApi]:
 
 
 @pytest.fixture
-def new_context(browser: Browser) -> Iterator[type[BrowserContext] | object]:
+def new_context(browser: Browser) -> Iterator[NewContext]:
+    """Makes phone-sized browser contexts (each a device of its own), closed afterwards."""
     contexts: list[BrowserContext] = []
 
-    def make(**options: object) -> BrowserContext:
-        context = browser.new_context(viewport=PHONE, locale="en-GB", **options)  # type: ignore[arg-type]
+    def make(user_agent: str | None = None) -> BrowserContext:
+        context = browser.new_context(viewport=PHONE, locale="en-GB", user_agent=user_agent)
         contexts.append(context)
         return context
 
@@ -97,7 +99,7 @@ def participant_of(clinic: ClinicApi, invited: Invited) -> dict[str, object]:
 
 
 def test_from_the_sms_link_to_the_waiting_room_and_back_on_reload_and_another_device(
-    stack: RunningStack, clinic: ClinicApi, new_context, screenshots: Path
+    stack: RunningStack, clinic: ClinicApi, new_context: NewContext, screenshots: Path
 ) -> None:
     invited = invite_by_sms(stack, clinic)
     # A link-preview bot fetches the link first: a plain GET, which must change nothing.
@@ -141,7 +143,7 @@ def test_from_the_sms_link_to_the_waiting_room_and_back_on_reload_and_another_de
 
 
 def test_text_me_then_close_the_page_and_the_start_sends_the_link(
-    stack: RunningStack, clinic: ClinicApi, new_context, screenshots: Path
+    stack: RunningStack, clinic: ClinicApi, new_context: NewContext, screenshots: Path
 ) -> None:
     invited = invite_by_sms(stack, clinic)
     page = new_context().new_page()
@@ -153,7 +155,9 @@ def test_text_me_then_close_the_page_and_the_start_sends_the_link(
 
     page.get_by_role("button", name="Text me when it's my turn").click()
     expect(page.get_by_text("You may close this page")).to_be_visible()
-    expect(page.get_by_role("button", name="Don't text me")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Don't text me")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     snap(page, screenshots, "5-text-me")
     page.close()
 
@@ -164,7 +168,7 @@ def test_text_me_then_close_the_page_and_the_start_sends_the_link(
 
 
 def test_the_terms_and_the_receipt_page(
-    stack: RunningStack, clinic: ClinicApi, new_context, screenshots: Path
+    stack: RunningStack, clinic: ClinicApi, new_context: NewContext, screenshots: Path
 ) -> None:
     invited = invite_by_sms(stack, clinic)
     context = new_context()
@@ -185,7 +189,7 @@ def test_the_terms_and_the_receipt_page(
 
 
 def test_before_the_window_the_page_counts_down_and_offers_the_device_check(
-    stack: RunningStack, clinic: ClinicApi, new_context, screenshots: Path
+    stack: RunningStack, clinic: ClinicApi, new_context: NewContext, screenshots: Path
 ) -> None:
     invited = invite_by_sms(stack, clinic, starts_in=timedelta(hours=3))
     page = new_context().new_page()
@@ -203,7 +207,7 @@ def test_before_the_window_the_page_counts_down_and_offers_the_device_check(
 
 
 def test_an_in_app_browser_is_asked_to_open_the_link_in_the_phones_browser(
-    stack: RunningStack, clinic: ClinicApi, new_context, screenshots: Path
+    stack: RunningStack, clinic: ClinicApi, new_context: NewContext, screenshots: Path
 ) -> None:
     invited = invite_by_sms(stack, clinic)
     page = new_context(user_agent=WHATSAPP_ANDROID).new_page()
@@ -215,7 +219,9 @@ def test_an_in_app_browser_is_asked_to_open_the_link_in_the_phones_browser(
     intent = page.get_by_role("link", name="Open in Chrome")
     expect(intent).to_have_attribute(
         "href",
-        re.compile(rf"^intent://[^#]+/j/#{re.escape(token)}#Intent;scheme=https;package=com\.android\.chrome;end$"),
+        re.compile(
+            rf"^intent://[^#]+/j/#{re.escape(token)}#Intent;scheme=https;package=com\.android\.chrome;end$"
+        ),
     )
     snap(page, screenshots, "0-in-app-browser")
 
@@ -225,7 +231,7 @@ def test_an_in_app_browser_is_asked_to_open_the_link_in_the_phones_browser(
 
 
 def test_continue_on_my_phone_shows_the_link_as_a_qr_code_segno_would_draw(
-    stack: RunningStack, clinic: ClinicApi, new_context
+    stack: RunningStack, clinic: ClinicApi, new_context: NewContext
 ) -> None:
     segno = pytest.importorskip("segno")
     invited = invite_by_sms(stack, clinic)
