@@ -66,7 +66,7 @@ def test_a_german_browser_sees_german_labels_before_anything_is_posted(
     assert posted == []
 
 
-def test_a_french_participant_is_confirmed_in_french_whatever_the_browsers_language(
+def test_a_french_participant_continues_in_french_whatever_the_browsers_language(
     stack: RunningStack,
     stack_app: Chalice,
     open_page: Callable[[str, str], Page],
@@ -84,12 +84,10 @@ def test_a_french_participant_is_confirmed_in_french_whatever_the_browsers_langu
     expect(page.get_by_role("button", name="Continue")).to_be_visible()
     page.get_by_role("button", name="Continue").click()
 
-    expect(page.get_by_role("status")).to_have_text(
-        "Tout est prêt. Votre salle d'attente va s'ouvrir sur cette page."
-    )
-    expect(page.get_by_role("heading", level=1)).to_have_text("Consultation vidéo")
+    # Straight on to the first step, the terms, in French.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Avant de rejoindre")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_role("button", name="Continuer")).to_be_hidden()
+    expect(page.get_by_role("button", name="Continuer", exact=True)).to_be_hidden()
     assert page.request.get(f"{stack.options.front_url}/api/participant-session").status == 200
 
 

@@ -141,6 +141,46 @@ def test_from_the_sms_link_to_the_waiting_room_and_back_on_reload_and_another_de
     expect(page.get_by_text("An emergency, sorry.")).to_be_visible()
     wait_for_message(stack, "sms", invited.phone, after=1)  # the delay's SMS
 
+    clinic.call("POST", f"/api/consultations/{invited.consultation_id}/start", {})
+    expect(page.get_by_role("alert")).to_have_text("Dr Demo is calling you now")
+    snap(page, screenshots, "4b-called")
+
+
+def test_after_a_lost_connection_the_waiting_room_catches_up_and_the_language_switches(
+    stack: RunningStack, clinic: ClinicApi, new_context: NewContext
+) -> None:
+    invited = invite_by_sms(stack, clinic)
+    context = new_context()
+    page = context.new_page()
+    join(page, invited)
+    accept_terms(page)
+    check_devices(page)
+    page.get_by_role("button", name="Join with microphone only").click()
+    expect_step(page, "You are in the waiting room")
+
+    # The websocket drops and cannot come back for a while (no ticket): a delay announced
+    # meanwhile is pushed to nobody; once reconnected, the page reads the waiting room again.
+    context.route("**/api/ws-tickets", lambda route: route.abort())
+    page.evaluate("async () => (await import('/j/live.js')).liveChannel().socket.close()")
+    clinic.call("POST", f"/api/consultations/{invited.consultation_id}/delay", {"minutes": 20})
+    page.wait_for_timeout(1500)
+    expect(page.get_by_text("running about 20 minutes late")).to_have_count(0)
+    context.unroute("**/api/ws-tickets")
+    expect(page.get_by_text("running about 20 minutes late")).to_be_visible(timeout=40_000)
+
+    page.get_by_label("Language").select_option("fi")
+    expect_step(page, "Olet odotushuoneessa")
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    room = page.request.get(f"{stack.options.front_url}/api/participant/waiting-room").json()
+    assert room["me"]["language"] == "fi"
+    page.reload()
+    expect_step(page, "Olet odotushuoneessa")
+
+    # The backend pushes no `waiting_room.consultation` frame on cancel yet: the reload says it.
+    clinic.call("POST", f"/api/consultations/{invited.consultation_id}/cancel", {})
+    page.reload()
+    expect_step(page, "Tämä vastaanotto on peruttu")
+
 
 def test_text_me_then_close_the_page_and_the_start_sends_the_link(
     stack: RunningStack, clinic: ClinicApi, new_context: NewContext, screenshots: Path

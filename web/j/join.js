@@ -99,6 +99,9 @@ async function enter() {
 }
 page.enter = enter;
 
+/** The consultation was cancelled or has ended: say so (the page has nothing more to do). */
+page.over = (status) => ended(status === "cancelled" ? "page.cancelled" : "page.link_expired");
+
 function ended(prefix) {
   cleanup();
   view.replaceChildren();
@@ -144,14 +147,15 @@ texts.onRelabel((language) => {
 
 languageSelect.addEventListener("change", async () => {
   const language = languageSelect.value;
-  await texts.load(language);
   if (page.room) {
     try {
-      await callApi("PUT", "/api/participant/language", { body: { language } });
+      const answer = await callApi("PUT", "/api/participant/language", { body: { language } });
+      page.room.me = answer.me;
     } catch {
       // The page shows the language anyway; messages keep the former one.
     }
   }
+  await texts.load(language);
 });
 
 // -- continue on my phone ----------------------------------------------------------------------
@@ -204,8 +208,8 @@ async function arrived() {
   try {
     await page.refresh();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) {
-      page.say("page.join.ready");
+    if (error instanceof ApiError && error.status === 410) {
+      page.over(error.details.status);
     } else {
       page.say("page.join.check_connection", { error: true });
     }
@@ -270,8 +274,15 @@ async function start() {
     try {
       await texts.load((await callApi("GET", "/api/participant/waiting-room")).me.language);
       await arrived();
-    } catch {
-      form.hidden = false; // the session ended: "Continue" asks for a new one
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 410) {
+        page.over(error.details.status);
+        return;
+      }
+      // The session ended: ask for a new one with the same link (a code if it needs one).
+      exchange().catch(() => {
+        form.hidden = false;
+      });
     }
   }
 }

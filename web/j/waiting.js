@@ -30,9 +30,12 @@ function subscribe(page) {
     if (mine(frame)) shown?.called();
   });
   channel.on("waiting_room.consultation", (frame) => {
-    if (mine(frame)) page.refresh().catch(() => {});
+    if (!mine(frame)) return;
+    if (frame.status === "cancelled" || frame.status === "ended") page.over(frame.status);
+    else page.refresh().catch(() => {});
   });
-  let first = true;
+  // The first "connected" is the channel's first connection, unless it was already open.
+  let first = channel.state !== "connected";
   channel.addEventListener("connected", () => {
     if (first) {
       first = false;

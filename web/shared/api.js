@@ -3,7 +3,12 @@
 // to /api. An error answer that is not the API's JSON (a proxy's page) has code "unknown".
 
 export class ApiError extends Error {
-  constructor(status, code, message, { field = null, retryAfter = null, reason = null, title = null } = {}) {
+  constructor(
+    status,
+    code,
+    message,
+    { field = null, retryAfter = null, reason = null, title = null, details = {} } = {},
+  ) {
     super(message);
     this.status = status;
     this.code = code;
@@ -11,6 +16,7 @@ export class ApiError extends Error {
     this.retryAfter = retryAfter; // seconds, on 429
     this.reason = reason; // why a participant link is refused, e.g. "wrong_code"
     this.title = title; // a participant-facing title, already in their language
+    this.details = details; // the whole error object, e.g. `status` of a 410
   }
 }
 
@@ -34,6 +40,7 @@ export async function callApi(method, path, { body, csrfToken, credentials = "sa
       retryAfter: Number(response.headers.get("Retry-After")) || null,
       reason: error.reason || null,
       title: error.title || null,
+      details: error,
     };
     const text = error.message || response.statusText;
     throw new ApiError(response.status, error.code || "unknown", text, details);
