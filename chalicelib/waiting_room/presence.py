@@ -73,7 +73,12 @@ def transition(
         *(extra or []),
     ]
     if to == Presence.WAITING:
-        actions.append(Participant.waiting_since.set(now))
+        actions += [
+            Participant.waiting_since.set(now),
+            # Someone already waiting needs no reminder that the consultation starts soon.
+            ConsultationItem.due_at.remove(),
+            ConsultationItem.due_day.remove(),
+        ]
     elif Presence.WAITING in allowed:
         actions.append(Participant.waiting_since.remove())
     if consultation is not None and consultation.clinic_day and consultation.starts_at:
