@@ -32,6 +32,22 @@ WHATSAPP_ANDROID = (
     "Mozilla/5.0 (Linux; Android 12; SM-A125F Build/SP1A.210812.016; wv) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Version/4.0 Chrome/119.0.6045.163 Mobile Safari/537.36 WhatsApp/2.23.24.76"
 )
+#: User agents of in-app browsers (and two real browsers), with the app each one is.
+IN_APP_AGENTS = {
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+    "Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/440.0.0.0;FBDV/iPhone14,5]": "Facebook",
+    "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0 "
+    "Mobile Safari/537.36 Instagram 307.0.0.34.111 Android": "Instagram",
+    "Mozilla/5.0 (Linux; Android 13; SM-S911B; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Version/4.0 Chrome/119.0 Mobile Safari/537.36 [FB_IAB/Orca-Android;FBAV/430.0]": "Messenger",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+    "Gecko) Mobile/15E148 Safari Line/13.17.0": "LINE",
+    WHATSAPP_ANDROID: "WhatsApp",
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0 "
+    "Mobile Safari/537.36": None,
+    "Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-A536B) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "SamsungBrowser/23.0 Chrome/115.0 Mobile Safari/537.36": None,
+}
 NewContext = Callable[..., BrowserContext]
 #: The connection test runs about 10 seconds; a loaded machine may need more.
 CHECK_TIMEOUT_MS = 60_000
@@ -69,8 +85,9 @@ def screenshots(tmp_path: Path) -> Path:
 
 def snap(page: Page, directory: Path, name: str) -> None:
     """A 360 px screenshot of the whole page, then axe-core at 360 px and desktop width."""
+    page.set_viewport_size({"width": 320, "height": 640})  # the smallest phones
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.set_viewport_size(PHONE)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(directory / f"{name}.png"), full_page=True)
     assert_accessible(page)
     page.set_viewport_size(PHONE)
@@ -88,7 +105,13 @@ def check_devices(page: Page) -> None:
     expect_step(page, "Check your camera, microphone and connection")
     connection = page.locator(".lights li").filter(has_text="Internet connection")
     expect(connection).not_to_contain_text("Testing", timeout=CHECK_TIMEOUT_MS)
-    expect(connection).to_contain_text("Working")
+    figures = [connection.get_attribute("data-figures")]
+    if "Working" not in connection.inner_text():
+        # On loopback only a starved CPU makes jitter: the patient's "test again", once.
+        page.get_by_role("button", name="Test the connection again").click()
+        expect(connection).not_to_contain_text("Testing", timeout=CHECK_TIMEOUT_MS)
+        figures.append(connection.get_attribute("data-figures"))
+    expect(connection, f"the connection tests measured {figures}").to_contain_text("Working")
     expect(page.locator(".lights li").filter(has_text="Camera")).to_contain_text("Working")
 
 
@@ -113,6 +136,11 @@ def test_from_the_sms_link_to_the_waiting_room_and_back_on_reload_and_another_de
     accept_terms(page)  # the screenshot of the terms is taken before ticking, below
     check_devices(page)
     expect(page.get_by_text("Step 2 of 3")).to_be_visible()
+    sound = page.locator(".lights li").filter(has_text="Sound")
+    expect(sound).to_contain_text("Not tested")
+    page.get_by_role("button", name="Play a test sound").click()
+    page.get_by_role("button", name="I heard it").click()
+    expect(sound).to_contain_text("Working")
     snap(page, screenshots, "3-device-check")
     page.get_by_role("button", name="Join with camera and microphone").click()
 
@@ -124,6 +152,7 @@ def test_from_the_sms_link_to_the_waiting_room_and_back_on_reload_and_another_de
     assert me["presence"] == "waiting"
     assert me["join_with"] == "video"
     assert me["device_check"]["connection"] == "green"  # type: ignore[index]
+    assert me["device_check"]["speaker"] == "green"  # type: ignore[index]
 
     page.reload()  # lands in the waiting room, not on "Continue"
     expect_step(page, "You are in the waiting room")
@@ -217,6 +246,14 @@ def test_the_terms_and_the_receipt_page(
     expect_step(page, "Before you join")
     expect(page.get_by_text("Step 1 of 3")).to_be_visible()
     snap(page, screenshots, "2-terms")
+
+    # The clinic saves new terms while the patient reads the old ones: 409, asked again.
+    new_text = f"New terms of Demo Clinic for {invited.name}."
+    clinic.call("POST", "/api/clinic/terms", {"texts": {"en": new_text}})
+    page.get_by_label("I have read and accept").check()
+    page.get_by_role("button", name="Join the consultation").click()
+    expect(page.get_by_text("The clinic has just updated its terms")).to_be_visible()
+    expect(page.get_by_text(new_text)).to_be_visible()
     accept_terms(page)
     expect_step(page, "Check your camera, microphone and connection")
 
@@ -225,6 +262,7 @@ def test_the_terms_and_the_receipt_page(
     expect(receipt.get_by_role("heading", level=1)).to_have_text("Your consent receipt")
     expect(receipt.locator("#clinic")).to_have_text("Demo Clinic")
     expect(receipt.locator("#sha")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    expect(receipt.get_by_text(new_text)).to_be_visible()
     snap(receipt, screenshots, "6-receipt")
 
 
@@ -265,6 +303,13 @@ def test_an_in_app_browser_is_asked_to_open_the_link_in_the_phones_browser(
     )
     snap(page, screenshots, "0-in-app-browser")
 
+    detected = page.evaluate(
+        "async (agents) => { const { inAppBrowser } = await import('/j/in-app.js');"
+        " return agents.map(inAppBrowser); }",
+        list(IN_APP_AGENTS),
+    )
+    assert detected == list(IN_APP_AGENTS.values())
+
     page.get_by_role("button", name="Continue here anyway").click()
     page.get_by_role("button", name="Continue", exact=True).click()
     expect(page.get_by_label("Access code")).to_be_visible()
@@ -292,3 +337,38 @@ def test_continue_on_my_phone_shows_the_link_as_a_qr_code_segno_would_draw(
             [text, expected.mask],
         )
         assert drawn == ["".join(str(int(bool(v))) for v in row) for row in expected.matrix]
+
+
+#: The browser refuses the camera and another app holds the microphone.
+REFUSED_DEVICES = """
+navigator.mediaDevices.getUserMedia = async (constraints) => {
+  if (constraints.video) throw new DOMException('denied', 'NotAllowedError');
+  throw new DOMException('in use', 'NotReadableError');
+};
+"""
+
+
+def test_a_refused_camera_and_a_busy_microphone_say_what_to_do_and_never_block(
+    stack: RunningStack, clinic: ClinicApi, new_context: NewContext, screenshots: Path
+) -> None:
+    invited = invite_by_sms(stack, clinic)
+    context = new_context()
+    context.add_init_script(REFUSED_DEVICES)
+    page = context.new_page()
+    join(page, invited)
+    accept_terms(page)
+
+    expect_step(page, "Check your camera, microphone and connection")
+    camera = page.locator(".lights li").filter(has_text="Camera")
+    microphone = page.locator(".lights li").filter(has_text="Microphone")
+    expect(camera).to_contain_text("Not working")
+    expect(camera).to_contain_text("Click the camera icon or the padlock left of the address")
+    expect(microphone).to_contain_text("Close the other app")
+    connection = page.locator(".lights li").filter(has_text="Internet connection")
+    expect(connection).not_to_contain_text("Testing", timeout=CHECK_TIMEOUT_MS)
+    snap(page, screenshots, "3b-device-check-refused")
+
+    page.get_by_role("button", name="Join with microphone only").click()
+    expect_step(page, "You are in the waiting room")
+    check = participant_of(clinic, invited)["device_check"]
+    assert check["camera"] == "red" and check["microphone"] == "red"  # type: ignore[index]

@@ -51,6 +51,7 @@ export async function testConnection(stream) {
     } catch {
       // The browser's own figures are enough.
     }
+    metrics.worker_quality = workerLight;
     const light = worst(
       grade(metrics.rtt_ms, RTT_MS),
       grade(metrics.loss_percent, LOSS_PERCENT),
