@@ -172,6 +172,8 @@ def test_from_the_sms_link_to_the_waiting_room_and_back_on_reload_and_another_de
 
     clinic.call("POST", f"/api/consultations/{invited.consultation_id}/start", {})
     expect(page.get_by_role("alert")).to_have_text("Dr Demo is calling you now")
+    expect_step(page, "It's your turn")
+    expect(page.get_by_text("About 15 to")).to_be_hidden()
     snap(page, screenshots, "4b-called")
 
 
@@ -364,8 +366,12 @@ def test_a_refused_camera_and_a_busy_microphone_say_what_to_do_and_never_block(
     expect(camera).to_contain_text("Not working")
     expect(camera).to_contain_text("Click the camera icon or the padlock left of the address")
     expect(microphone).to_contain_text("Close the other app")
+    # The connection test still runs, with a generated silent sound through the echo.
     connection = page.locator(".lights li").filter(has_text="Internet connection")
     expect(connection).not_to_contain_text("Testing", timeout=CHECK_TIMEOUT_MS)
+    expect(connection).not_to_contain_text("Not working")
+    expect(page.locator(".preview-box")).to_be_hidden()
+    expect(page.locator("#view button.primary")).to_have_text("Join with microphone only")
     snap(page, screenshots, "3b-device-check-refused")
 
     page.get_by_role("button", name="Join with microphone only").click()

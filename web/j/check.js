@@ -50,8 +50,9 @@ export async function render(page, { next }) {
   const note = el("p", { class: "hint" });
   texts.say(note, "page.check.never_blocks");
 
+  const previewBox = el("div", { class: "preview-box" }, video);
   page.view.append(
-    el("div", { class: "preview-box" }, video),
+    previewBox,
     el("ul", { class: "lights" }, Object.values(rows).map((row) => row.item)),
     selects,
     note,
@@ -86,9 +87,17 @@ export async function render(page, { next }) {
       return;
     }
     stream = new MediaStream(tracks);
-    video.srcObject = stream.getVideoTracks().length ? stream : null;
+    const camera = stream.getVideoTracks().length > 0;
+    video.srcObject = camera ? stream : null;
+    previewBox.hidden = !camera;
+    // Without a camera, "microphone only" becomes the one primary action.
+    withVideo.className = camera ? "primary" : "link";
+    audioOnly.className = camera ? "link" : "primary";
+    if (!camera) audioOnly.after(withVideo);
+    else withVideo.after(audioOnly);
     result.camera = rows.camera.light;
     result.microphone = rows.microphone.light;
+    meter.hidden = !stream.getAudioTracks().length;
     if (stream.getAudioTracks().length) listen(stream);
     else result.microphone = "red";
     await listDevices();

@@ -43,6 +43,7 @@ export async function testConnection(stream) {
     await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
     const last = await snapshot(connection);
     const metrics = measure(first, last);
+    const packetsBack = last.received - first.received;
     let workerLight = "green";
     try {
       const { stats } = await channel.request("media.echo.stats", { session_id: sessionId });
@@ -56,7 +57,7 @@ export async function testConnection(stream) {
       grade(metrics.rtt_ms, RTT_MS),
       grade(metrics.loss_percent, LOSS_PERCENT),
       grade(metrics.jitter_ms, JITTER_MS),
-      metrics.bitrate_kbps !== null && metrics.bitrate_kbps < 20 ? "red" : "green",
+      packetsBack === 0 ? "red" : "green", // nothing came back: the path is broken
       workerLight,
     );
     return { light, metrics };

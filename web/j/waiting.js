@@ -119,6 +119,8 @@ export async function render(page) {
   }
 
   function called() {
+    page.setTitle("page.waiting.called_title");
+    for (const element of [who, estimate, delay, notify, notifyNote]) element.hidden = true;
     calling.replaceChildren();
     const line = el("p", { class: "calling-text" });
     texts.say(line, "page.waiting.called", { vars: { name: names() } });
