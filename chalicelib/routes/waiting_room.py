@@ -10,6 +10,7 @@ import msgspec
 from chalice import Blueprint, Response
 
 from chalicelib.auth.principals import Principal
+from chalicelib.consent.terms import shown_terms
 from chalicelib.i18n.languages import Language
 from chalicelib.participants.links import COOKIE_NAME
 from chalicelib.routes.clinician_api import answer
@@ -34,7 +35,6 @@ from chalicelib.routes.waiting_room_bodies import (
 from chalicelib.store.models import Participant
 from chalicelib.waiting_room import frames, joining
 from chalicelib.waiting_room.room import DeviceResult
-from chalicelib.consent.terms import shown_terms
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)

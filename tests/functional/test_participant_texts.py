@@ -39,7 +39,7 @@ def test_the_texts_read_naturally_in_each_language(app: Chalice) -> None:
     }
     assert continue_labels == {"en": "Continue", "fr": "Continuer", "de": "Weiter", "fi": "Jatka"}
     french = answer_of(texts_for(app, "?language=fr"))["texts"]
-    assert french["page.join.ready"].endswith("Votre salle d'attente va s'ouvrir sur cette page.")
+    assert french["page.waiting.title"] == "Vous êtes dans la salle d'attente"
 
 
 @pytest.mark.parametrize("query", ["", "?language=", "?language=xx!", "?language=pt"])
@@ -69,7 +69,7 @@ def test_only_the_page_texts_are_served(app: Chalice) -> None:
     texts = answer_of(texts_for(app, "?language=en"))["texts"]
     messages = catalogue.catalogue("en")["messages"]
     assert texts == {key: value for key, value in messages.items() if key.startswith("page.")}
-    assert {"page.join.title", "page.join.ready", "page.unknown_link.title"} <= texts.keys()
+    assert {"page.join.title", "page.waiting.title", "page.unknown_link.title"} <= texts.keys()
     assert not any(key.startswith(("sms.", "email.")) for key in texts)
 
 

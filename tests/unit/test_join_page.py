@@ -51,6 +51,23 @@ def test_the_english_in_the_page_is_the_english_catalogues() -> None:
 def test_every_join_text_is_in_the_page_and_every_status_the_script_says_has_english() -> None:
     texts = page_texts()
     join_keys = {key for key in catalogue.page_texts("en") if key.startswith("page.join.")}
-    assert join_keys == texts.labelled.keys() | texts.scripted.keys()
+    shown = texts.labelled.keys() | texts.scripted.keys()
+    assert join_keys == {key for key in shown if key.startswith("page.join.")}
     said = set(re.findall(r'say\("([\w.]+)"', (PAGE / "join.js").read_text("utf-8")))
     assert said and said <= texts.scripted.keys()
+
+
+def test_every_text_the_patient_page_names_is_in_the_catalogue() -> None:
+    """Each `page.*` key written out in the page's modules and the receipt page exists (the
+    catalogues' tests check that every language has the same keys)."""
+    known = set(catalogue.page_texts("en"))
+    sources = [*PAGE.glob("*.js"), *PAGE.glob("*.html")]
+    named = {
+        key
+        for source in sources
+        for key in re.findall(
+            r"[\"'`](page\.[a-z_]+(?:\.[a-z0-9_]+)+)[\"'`]", source.read_text("utf-8")
+        )
+    }
+    assert len(named) > 50
+    assert named - known == set()
