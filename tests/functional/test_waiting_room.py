@@ -498,6 +498,15 @@ def test_a_cancelled_consultation_says_so_and_refuses_moves(
     error = json.loads(refused.body)["error"]
     assert (error["code"], error["status"]) == ("consultation_over", "cancelled")
     assert "annulée" in error["message"]
+    for connection in (patient.connection_id, "dash-k1"):
+        assert world.frames(connection, "waiting_room.consultation") == [
+            {
+                "type": "waiting_room.consultation",
+                "consultation_id": patient.consultation_id,
+                "status": "cancelled",
+            }
+        ]
+    assert world.frames("dash-k2") == []
 
 
 # --- the clinic's views -------------------------------------------------------------------
