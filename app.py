@@ -13,6 +13,7 @@ from chalicelib import observability, wiring
 from chalicelib.routes import (
     clinic,
     clinician_sign_in,
+    consent,
     consultations,
     error_responses,
     health,
@@ -46,6 +47,7 @@ app.register_blueprint(participant_sessions.blueprint)
 app.register_blueprint(participant_texts.blueprint)
 app.register_blueprint(waiting_room.blueprint)
 app.register_blueprint(waiting_room_actions.blueprint)
+app.register_blueprint(consent.blueprint)
 
 connect = app.on_ws_connect()(websocket.connect)
 message = app.on_ws_message()(websocket.message)

@@ -28,6 +28,8 @@ from chalicelib.auth.tickets import TicketBook
 from chalicelib.clinics.staff import ClinicianAccounts
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings
+from chalicelib.consent.records import ConsentBook
+from chalicelib.consent.terms import TermsEditor
 from chalicelib.consultations.change_notices import ScheduleNotices
 from chalicelib.consultations.invitations import Invitations
 from chalicelib.consultations.roster import Participants
@@ -88,6 +90,8 @@ class Services:
     waiting_room: WaitingRoom
     clinic_actions: ClinicActions
     late_notices: LateNotices
+    consents: ConsentBook
+    terms: TermsEditor
 
 
 _app: Chalice | None = None
@@ -190,6 +194,8 @@ def configure(
         late_notices=LateNotices(
             clock=clock, email=email_sender, public_base_url=settings.public_base_url
         ),
+        consents=ConsentBook(clock=clock),
+        terms=TermsEditor(clock=clock),
     )
     return _services
 

@@ -97,8 +97,9 @@ def test_opening_the_link_moves_invited_to_link_opened_once_and_tells_the_clinic
 
     item = participant(consultation_id, first.participant_id)
     assert item.presence == "link_opened" and item.presence_at is not None
+    first.accept_terms()
     pushed = world.frames("dash-k1", "waiting_room.participant")
-    assert [frame["presence"] for frame in pushed] == ["link_opened"]
+    assert [frame["presence"] for frame in pushed] == ["link_opened", "terms_accepted"]
     assert pushed[0]["consultation_id"] == consultation_id
     assert set(pushed[0]) == {
         "type",
