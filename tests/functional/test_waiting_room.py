@@ -544,3 +544,62 @@ def test_the_day_list_and_the_consultation_show_each_participants_place(
 
 def _at(hour: int, minute: int) -> datetime:
     return START.replace(hour=hour, minute=minute)
+
+
+# --- bad input and the language switcher --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/participant/device-check", {**DEVICE_CHECK, "camera": "blue"}, "camera"),
+        ("/api/participant/device-check", {**DEVICE_CHECK, "loss_percent": 101}, "loss_percent"),
+        ("/api/participant/device-check", {**DEVICE_CHECK, "join_with": "fax"}, "join_with"),
+        ("/api/participant/notify-when-called", {"enabled": "yes"}, "enabled"),
+        ("/api/participant/language", {"language": "xx"}, "language"),
+    ],
+)
+def test_a_bad_participant_body_is_a_400_naming_the_field_and_changes_nothing(
+    world: World, path: str, body: dict[str, object], field: str
+) -> None:
+    patient = world.patient_of(world.schedule())
+    world.websocket_api.sent.clear()
+    method = "POST" if path.endswith("device-check") else "PUT"
+    response = patient.send(method, path, body)
+    assert response.status_code == 400, response.body
+    assert json.loads(response.body)["error"]["field"] == field
+    item = participant(patient.consultation_id, patient.participant_id)
+    assert (item.device_check, item.notify_when_called, item.language) == (None, False, "fr")
+    assert dict(world.websocket_api.sent) == {}
+
+
+@pytest.mark.parametrize(
+    "body", [{"minutes": 0}, {"minutes": 241}, {"minutes": 5, "text": "x" * 161}]
+)
+def test_a_bad_delay_is_a_400_and_nobody_is_told(
+    world: World, clock: FrozenClock, body: dict[str, object]
+) -> None:
+    patient = ready(world, clock)
+    world.websocket_api.sent.clear()
+    response = world.clinician("c1").send(
+        "POST", f"/api/consultations/{patient.consultation_id}/delay", body
+    )
+    assert response.status_code == 400
+    assert consultation(patient.consultation_id).delay is None
+    assert dict(world.websocket_api.sent) == {} and sms_sent() == []
+
+
+def test_the_language_switcher_changes_the_page_and_the_next_messages(
+    world: World, clock: FrozenClock
+) -> None:
+    patient = ready(world, clock)
+    patient.send("POST", "/api/participant/waiting")
+    changed = patient.send("PUT", "/api/participant/language", {"language": "de"})
+    world.clinician("c1").send(
+        "POST", f"/api/consultations/{patient.consultation_id}/delay", {"minutes": 10}
+    )
+
+    assert json.loads(changed.body)["me"]["language"] == "de"
+    assert patient.room()["terms"]["language"] == "de"
+    [(_, text)] = sms_sent()
+    assert "verzögert sich um etwa 10 Minuten" in text
