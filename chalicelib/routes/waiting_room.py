@@ -29,7 +29,7 @@ from chalicelib.routes.waiting_room_bodies import (
     RoomClinicAnswer,
     RoomClinicianAnswer,
     RoomConsultationAnswer,
-    TermsAnswer,
+    ShownTermsAnswer,
     WaitingRoomAnswer,
 )
 from chalicelib.store.models import Participant
@@ -85,7 +85,7 @@ def waiting_room() -> Response:
         ),
         clinicians=[RoomClinicianAnswer(display_name=name) for name in view.clinician_names],
         me=me_body(participant),
-        terms=TermsAnswer(
+        terms=ShownTermsAnswer(
             version=terms.version,
             language=Language(terms.language),
             text=terms.text,
