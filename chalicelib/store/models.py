@@ -10,7 +10,7 @@ The local stack, the tests and the infrastructure all derive the tables from the
   notifications without a Scan.
 * connections: a websocket connection by id is one GetItem; GSIs list a consultation's and
   a clinic's live connections for fan-out.
-* link_tokens, clinics, clinicians, consents, audit_events, media_workers, rate_limits: one
+* link_tokens, clinics, clinicians, terms, consents, audit_events, media_workers, rate_limits: one
   job each.
 
 Every item that holds personal data carries `expires_at`, the table's TTL attribute.
@@ -81,6 +81,8 @@ class Clinic(Model):
     default_language = UnicodeAttribute(default="en")
     settings = ClinicSettings(default=ClinicSettings)
     created_at = UTCDateTimeAttribute()
+    #: The clinic's current terms (`ClinicTerms.version`); 0 = the catalogues' default text.
+    terms_version = NumberAttribute(default=0)
 
 
 class ClinicianByEmail(GlobalSecondaryIndex["Clinician"]):
@@ -261,6 +263,8 @@ class Participant(ConsultationItem, discriminator="participant"):
     channels = ListAttribute[str](default=list)
     presence = UnicodeAttribute(default="invited")
     deliveries = MapAttribute[str, Any](default=dict)
+    #: The clinic's terms version this participant accepted (`chalicelib.consent`).
+    accepted_terms_version = NumberAttribute(null=True)
 
 
 class ChatAttachment(MapAttribute[str, Any]):
@@ -346,17 +350,42 @@ class Connection(Model):
     by_clinic_staff = ConnectionsOfClinicStaff()
 
 
+class ClinicTerms(Model):
+    """One version of a clinic's terms and data-protection notice: a text per language.
+
+    Written once and never edited: a clinic that changes its terms saves a new version
+    (`chalicelib.consent.terms`). Not personal data, so it carries no expiry.
+    """
+
+    class Meta(_Meta):
+        table_name = "terms"
+
+    clinic_id = UnicodeAttribute(hash_key=True)
+    version = NumberAttribute(range_key=True)
+    texts = MapAttribute[str, Any]()
+    created_at = UTCDateTimeAttribute()
+    created_by = UnicodeAttribute()
+
+
 class ConsentRecord(Model):
-    """A participant accepted the clinic's terms: which version, in which language, when."""
+    """A participant accepted the clinic's terms: the exact text shown, its hash, when.
+
+    Written once under a condition and never changed (`chalicelib.consent.records`); it
+    expires with the consultation's data.
+    """
 
     class Meta(_Meta):
         table_name = "consents"
 
     consultation_id = UnicodeAttribute(hash_key=True)
-    record_key = UnicodeAttribute(range_key=True)  # "<participant_id>#<accepted_at>"
+    record_key = UnicodeAttribute(range_key=True)  # "<participant_id>#<terms version:06d>"
+    clinic_id = UnicodeAttribute()
     participant_id = UnicodeAttribute()
-    terms_version = UnicodeAttribute()
+    terms_version = NumberAttribute()
     language = UnicodeAttribute()
+    text = UnicodeAttribute()
+    sha256 = UnicodeAttribute()
+    user_agent = UnicodeAttribute()
     accepted_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
 
@@ -426,6 +455,7 @@ TABLE_MODELS: tuple[type[Model], ...] = (
     ConsultationItem,
     LinkToken,
     Connection,
+    ClinicTerms,
     ConsentRecord,
     AuditEvent,
     MediaWorker,

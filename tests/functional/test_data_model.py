@@ -18,6 +18,7 @@ from chalicelib.store.models import (
     RECENT_CHAT_MESSAGES,
     TABLE_MODELS,
     Clinic,
+    ClinicTerms,
     Clinician,
     Connection,
     ConsultationItem,
@@ -30,7 +31,8 @@ from tests.support import builders
 from tests.support.fakes import FrozenClock
 
 #: Models that hold no personal data and so need no retention TTL.
-NO_PERSONAL_DATA = {Clinic}
+#: Clinics and their terms (texts and a clinician id) hold no personal data.
+NO_PERSONAL_DATA = {Clinic, ClinicTerms}
 #: Models whose items may lack `expires_at`, and the rule that sets it.
 EXPIRY_SET_LATER = {
     Clinician: "kept while active; deactivating sets it (chalicelib.clinics.staff)",

@@ -1,0 +1,1 @@
+"""Terms and consent: a clinic's versioned terms, and participants' immutable acceptances."""
