@@ -10,7 +10,7 @@ const fact = (term, ...value) => [el("dt", {}, term), el("dd", {}, ...value)];
 
 export function renderWaitingRoom(section, record, { session, clinic, status, refresh, extras }) {
   const open = record.status !== "cancelled" && record.status !== "ended";
-  section.replaceChildren(
+  const parts = [
     el("h2", { id: "waiting-heading" }, "Waiting room"),
     ...extras,
     record.delay && open
@@ -48,7 +48,8 @@ export function renderWaitingRoom(section, record, { session, clinic, status, re
     open
       ? waitingActions({ session, consultationId: record.consultation_id, clinic, status, done: refresh })
       : null,
-  );
+  ];
+  section.replaceChildren(...parts.filter(Boolean));
 }
 
 /** Applies a `waiting_room.participant` frame to `record`; the presence before, or undefined. */
