@@ -36,7 +36,12 @@ from tests.e2e.local_stack import RunningStack
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "clinic"
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go (under pytest's temporary directory, to be looked at)."""
+    return tmp_path_factory.mktemp("clinic-screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -82,18 +87,17 @@ def participant_frame(record: dict[str, Any], presence: str, **fields: Any) -> d
     }
 
 
-def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def screenshot(page: Page, shots: Path, name: str) -> None:
     for viewport in (PHONE, DESKTOP):
         page.set_viewport_size(viewport)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{viewport['width']}.png"), full_page=True)
+        page.screenshot(path=str(shots / f"{name}-{viewport['width']}.png"), full_page=True)
 
 
 # -- frames ---------------------------------------------------------------------------------
 
 
 def test_frames_show_a_patient_arrive_on_the_dashboard_without_a_reload_and_alert(
-    stack: RunningStack, stack_app: Chalice, page: Page, api: ClinicApi
+    stack: RunningStack, stack_app: Chalice, page: Page, api: ClinicApi, shots: Path
 ) -> None:
     record = consultation_soon(api)
     page.goto(day_url(stack.options.front_url, record))
@@ -134,11 +138,11 @@ def test_frames_show_a_patient_arrive_on_the_dashboard_without_a_reload_and_aler
     expect(row).to_contain_text("An emergency")
     assert len(alerts(page)["notifications"]) == 1
     assert_accessible(page)
-    screenshot(page, "dashboard-live")
+    screenshot(page, shots, "dashboard-live")
 
 
 def test_frames_update_the_consultation_page_live(
-    stack: RunningStack, stack_app: Chalice, page: Page, api: ClinicApi
+    stack: RunningStack, stack_app: Chalice, page: Page, api: ClinicApi, shots: Path
 ) -> None:
     record = consultation_soon(api)
     page.goto(f"{stack.options.front_url}/clinic/consultation.html?id={record['consultation_id']}")
@@ -162,11 +166,11 @@ def test_frames_update_the_consultation_page_live(
     push_to_clinic_staff(stack_app, CLINIC_ID, participant_frame(record, "in_call"))
     expect(room).to_contain_text("In the call")
     assert_accessible(page)
-    screenshot(page, "consultation-live")
+    screenshot(page, shots, "consultation-live")
 
 
 def test_running_late_refuses_a_bad_number_of_minutes_at_the_field(
-    stack: RunningStack, page: Page, api: ClinicApi
+    stack: RunningStack, page: Page, api: ClinicApi, shots: Path
 ) -> None:
     record = consultation_soon(api)
     page.goto(day_url(stack.options.front_url, record))
@@ -181,7 +185,7 @@ def test_running_late_refuses_a_bad_number_of_minutes_at_the_field(
     expect(dialog).to_contain_text("Enter a whole number of minutes from 1 to 240.")
     expect(minutes).to_be_focused()
     assert_accessible(page)
-    screenshot(page, "running-late-dialog")
+    screenshot(page, shots, "running-late-dialog")
     page.keyboard.press("Escape")
     expect(row.get_by_role("button", name="Running late")).to_be_focused()
 
