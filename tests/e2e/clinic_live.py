@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from chalice import Chalice
+from chalice import Chalice, WebsocketDisconnectedError
 from playwright.sync_api import Page, expect
 
 from chalicelib.store.models import Connection
@@ -92,8 +92,8 @@ def push_to_clinic_staff(app: Chalice, clinic_id: str, frame: dict[str, Any]) ->
     for connection in Connection.by_clinic_staff.query(clinic_id):
         try:
             app.websocket_api.send(connection.connection_id, json.dumps(frame))
-        except Exception:  # noqa: BLE001 - a connection of an earlier, closed page
-            continue
+        except WebsocketDisconnectedError:
+            continue  # a connection of an earlier page, gone
         sent += 1
     return sent
 
@@ -105,3 +105,66 @@ def wait_for(condition: Any, timeout: float = 10.0) -> Any:
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.2)
+
+
+#: Records every frame the page's websockets receive, in `window.__frames`.
+FRAME_SPY = """(() => {
+  window.__frames = [];
+  const Native = window.WebSocket;
+  window.WebSocket = class RecordedWebSocket extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        try { window.__frames.push(JSON.parse(event.data)); } catch {}
+      });
+    }
+  };
+})();"""
+
+OTHER_CLINIC_ID = "e2e-other-clinic"
+OTHER_CLINICIAN_EMAIL = "dr.other@other-clinic.example"
+OTHER_CLINICIAN_NAME = "Dr Other"
+
+
+def seed_other_clinic(app_for: Any) -> None:
+    """A second clinic with one clinician, written into the stack's tables (idempotent)."""
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.store.models import Clinic, Clinician
+
+    with app_for:
+        now = datetime.now(ZoneInfo("UTC"))
+        for item, absent in (
+            (
+                Clinic(
+                    clinic_id=OTHER_CLINIC_ID,
+                    name="Other Clinic",
+                    time_zone="Europe/Helsinki",
+                    default_language="en",
+                    created_at=now,
+                ),
+                Clinic.clinic_id.does_not_exist(),
+            ),
+            (
+                Clinician(
+                    clinician_id="e2e-other-clinician",
+                    clinic_id=OTHER_CLINIC_ID,
+                    email=OTHER_CLINICIAN_EMAIL,
+                    display_name=OTHER_CLINICIAN_NAME,
+                    created_at=now,
+                ),
+                Clinician.clinician_id.does_not_exist(),
+            ),
+        ):
+            try:
+                item.save(condition=absent)
+            except PutError as error:
+                if error.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+
+
+def frames_of(page: Page, consultation_id: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = page.evaluate(
+        "(id) => window.__frames.filter((f) => f.consultation_id === id)", consultation_id
+    )
+    return found

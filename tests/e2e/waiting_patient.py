@@ -57,7 +57,11 @@ class Patient:
         self.call(
             "POST",
             "/api/participant/consents",
-            {"terms_version": terms["version"], "sha256": terms["sha256"], "language": terms["language"]},
+            {
+                "terms_version": terms["version"],
+                "sha256": terms["sha256"],
+                "language": terms["language"],
+            },
         )
         return dict(terms)
 

@@ -41,7 +41,7 @@ function render(answer) {
         "div",
         { class: "language-text" },
         el("label", { for: id }, `${languageName(language)} (${language})`),
-        el("textarea", { id, name: language, lang: language, "data-field": `texts.${language}`, rows: 10 }, latest?.texts?.[language] ?? ""),
+        el("textarea", { id, name: language, lang: language, "data-field": `texts.${language}`, rows: 10, "aria-describedby": "texts-hint" }, latest?.texts?.[language] ?? ""),
       );
     }),
   );
@@ -66,6 +66,8 @@ function render(answer) {
 
 async function load() {
   render(await session.call("GET", "/api/clinic/terms"));
+  form.hidden = false;
+  document.getElementById("past").hidden = false;
 }
 
 form.addEventListener("submit", async (event) => {
