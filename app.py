@@ -13,6 +13,7 @@ from chalicelib import observability, wiring
 from chalicelib.routes import (
     clinic,
     clinician_sign_in,
+    consent,
     consultations,
     error_responses,
     health,
@@ -42,6 +43,7 @@ app.register_blueprint(participants.blueprint)
 app.register_blueprint(ws_tickets.blueprint)
 app.register_blueprint(participant_sessions.blueprint)
 app.register_blueprint(participant_texts.blueprint)
+app.register_blueprint(consent.blueprint)
 
 connect = app.on_ws_connect()(websocket.connect)
 message = app.on_ws_message()(websocket.message)

@@ -28,6 +28,8 @@ from chalicelib.auth.tickets import TicketBook
 from chalicelib.clinics.staff import ClinicianAccounts
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings
+from chalicelib.consent.records import ConsentBook
+from chalicelib.consent.terms import TermsEditor
 from chalicelib.consultations.change_notices import ScheduleNotices
 from chalicelib.consultations.invitations import Invitations
 from chalicelib.consultations.roster import Participants
@@ -77,6 +79,8 @@ class Services:
     reminders: Reminders
     recent_devices: RecentDevices
     clinician_accounts: ClinicianAccounts
+    consents: ConsentBook
+    terms: TermsEditor
 
 
 _app: Chalice | None = None
@@ -170,6 +174,8 @@ def configure(
         clinician_accounts=ClinicianAccounts(
             clock=clock, retention=timedelta(days=settings.retention_days)
         ),
+        consents=ConsentBook(clock=clock),
+        terms=TermsEditor(clock=clock),
     )
     return _services
 

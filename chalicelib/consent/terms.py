@@ -24,7 +24,7 @@ from chalicelib.i18n import catalogue
 from chalicelib.store.models import Clinic, ClinicTerms
 
 #: The longest terms text a clinic may save, per language (a DynamoDB item holds 400 KB).
-MAX_TEXT_LENGTH = 20_000
+MAX_TEXT_LENGTH = 15_000
 DEFAULT_TEXT_KEY = "terms.default"
 
 
@@ -75,7 +75,7 @@ def versions_of(clinic: Clinic) -> list[TermsVersion]:
     saved = [
         TermsVersion(
             version=int(item.version),
-            texts={**default_texts(clinic.name), **dict(item.texts)},
+            texts={**default_texts(clinic.name), **_stored_texts(item)},
             created_at=item.created_at,
             created_by=item.created_by,
         )
@@ -129,9 +129,14 @@ def _texts_of(clinic_id: str, version: int) -> dict[str, str]:
     if version == 0:
         return {}
     try:
-        return dict(ClinicTerms.get(clinic_id, version).texts)
+        return _stored_texts(ClinicTerms.get(clinic_id, version))
     except ClinicTerms.DoesNotExist:
         return {}
+
+
+def _stored_texts(item: ClinicTerms) -> dict[str, str]:
+    stored: dict[str, str] = item.texts.as_dict()  # type: ignore[no-untyped-call]
+    return stored
 
 
 def _checked(texts: dict[str, str]) -> dict[str, str]:

@@ -21,17 +21,20 @@ MAX_BODY_BYTES = 16 * 1024
 
 Model = TypeVar("Model")
 
-#: msgspec's messages: `<what> - at `$.patient.channels[0]``; the path is absent at the top.
-_AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+#: msgspec's messages: `<what> - at `$.patient.channels[0]``; the path is absent at the top;
+#: a bad key of a mapping is `<what> - at `key` in `$.texts``: the mapping is named.
+_AT = re.compile(r"^(?P<what>.*?)(?: - at (?:`key` in )?`\$(?P<path>[^`]*)`)?$", re.DOTALL)
 _FIELD_IN_MESSAGE = re.compile(r"^Object (?:missing required|contains unknown) field `([^`]+)`")
 _INDEX = re.compile(r"\[\d+\]")
 
 
-def decode(request: Request, model: type[Model]) -> Model:
-    """The body as `model`; `MalformedJson` or `InvalidField` naming the field otherwise."""
+def decode(request: Request, model: type[Model], *, max_bytes: int = MAX_BODY_BYTES) -> Model:
+    """The body as `model`; `MalformedJson` or `InvalidField` naming the field otherwise.
+
+    Bodies are small; a route that takes long texts (a clinic's terms) passes `max_bytes`."""
     raw = request.raw_body or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise MalformedJson("the request body is too large")
+    if len(raw) > max_bytes:
+        raise MalformedJson(f"the request body is larger than {max_bytes // 1024} KB")
     try:
         return msgspec.json.decode(raw, type=model)
     except msgspec.ValidationError as error:
