@@ -36,6 +36,8 @@ class Patient:
         self._base = stack.options.front_url
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        if body is None and method != "GET":
+            body = {}  # the API refuses a POST or PUT without a JSON body (415)
         response = self.context.request.fetch(f"{self._base}{path}", method=method, data=body)
         assert response.ok, (method, path, response.status, response.text())
         return response.json() if response.status != 204 else None
@@ -43,7 +45,9 @@ class Patient:
     def open_link(self, clinic: ClinicApi, consultation_id: str, participant_id: str) -> None:
         """What opening a fresh link does: the token (after `#`) for a session."""
         shown = clinic.call(
-            "POST", f"/api/consultations/{consultation_id}/participants/{participant_id}/links"
+            "POST",
+            f"/api/consultations/{consultation_id}/participants/{participant_id}/links",
+            {},
         )
         token = shown["url"].split("#", 1)[1]
         self.call("POST", "/api/participant-sessions", {"token": token})

@@ -49,7 +49,13 @@ export async function renderConsents(section, consultationId, { session, clinic 
           el(
             "tr",
             { "data-participant-id": c.participant_id },
-            el("th", { scope: "row" }, `${c.display_name} (${roleName(c.role)})`),
+            el(
+              "th",
+              { scope: "row" },
+              c.display_name
+                ? `${c.display_name}${c.role ? ` (${roleName(c.role)})` : ""}`
+                : "A participant since removed",
+            ),
             el("td", {}, versionWords(c.terms_version)),
             el("td", {}, languageName(c.language)),
             el("td", {}, el("time", { datetime: c.accepted_at }, formatMoment(c.accepted_at, clinic.time_zone))),

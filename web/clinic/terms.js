@@ -2,6 +2,7 @@
 // catalogue's default where the clinic has none: version 0), "Save as new version"
 // (`POST /api/clinic/terms`: never an edit in place) and every past version with its date
 // and author (`GET /api/clinic/terms`).
+import { ApiError } from "/shared/api.js";
 import { el } from "/shared/dom.js";
 import { clearFieldErrors, reportError, showFieldError } from "/clinic/field-errors.js";
 import { formatMoment, languageName } from "/clinic/format.js";
@@ -17,8 +18,12 @@ const current = document.getElementById("current");
 const versions = document.getElementById("versions");
 const save = document.getElementById("save");
 const authors = new Map(clinic.clinicians.map((c) => [c.clinician_id, c.display_name]));
-const LANGUAGES = clinic.languages;
-let shownVersion = null; // the version the texts were loaded from
+// The clinic's own language first, then the others as the API lists them.
+const LANGUAGES = [
+  ...clinic.languages.filter((l) => l === clinic.default_language),
+  ...clinic.languages.filter((l) => l !== clinic.default_language),
+];
+const MAX_TEXT_LENGTH = 15_000; // chalicelib/consent/terms.py
 
 const versionName = (version) => (version === 0 ? "the default terms (version 0)" : `version ${version}`);
 
@@ -32,7 +37,6 @@ function versionLine(entry) {
 function render(answer) {
   const sorted = [...answer.versions].sort((a, b) => b.version - a.version);
   const latest = sorted.find((v) => v.version === answer.current_version) || sorted[0];
-  shownVersion = answer.current_version;
   current.textContent = `In use: ${versionName(answer.current_version)}.`;
   texts.replaceChildren(
     ...LANGUAGES.map((language) => {
@@ -41,7 +45,7 @@ function render(answer) {
         "div",
         { class: "language-text" },
         el("label", { for: id }, `${languageName(language)} (${language})`),
-        el("textarea", { id, name: language, lang: language, "data-field": `texts.${language}`, rows: 10, "aria-describedby": "texts-hint" }, latest?.texts?.[language] ?? ""),
+        el("textarea", { id, name: language, lang: language, "data-field": `texts.${language}`, rows: 10, maxlength: MAX_TEXT_LENGTH, "aria-describedby": "texts-hint" }, latest?.texts?.[language] ?? ""),
       );
     }),
   );
@@ -87,11 +91,22 @@ form.addEventListener("submit", async (event) => {
   say(status, "Saving…");
   try {
     const saved = await session.call("POST", "/api/clinic/terms", { texts: body });
-    await load();
-    const version = saved && typeof saved.version === "number" ? saved.version : shownVersion;
-    say(status, `Saved as version ${version}. Participants are asked to accept it before they join.`);
+    render(saved);
+    say(
+      status,
+      `Saved as version ${saved.current_version}. Participants are asked to accept it before they join.`,
+    );
   } catch (error) {
-    reportError(form, error, status);
+    if (error instanceof ApiError && error.code === "terms_changed") {
+      await load().catch(() => {});
+      say(
+        status,
+        "Someone else saved a new version meanwhile: it is shown now. Make your changes again and save.",
+        { error: true },
+      );
+    } else {
+      reportError(form, error, status);
+    }
   } finally {
     save.disabled = false;
   }
