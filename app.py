@@ -22,6 +22,8 @@ from chalicelib.routes import (
     participant_texts,
     participants,
     scheduled,
+    waiting_room,
+    waiting_room_actions,
     websocket,
     ws_tickets,
 )
@@ -44,6 +46,8 @@ app.register_blueprint(ws_tickets.blueprint)
 app.register_blueprint(participant_sessions.blueprint)
 app.register_blueprint(participant_texts.blueprint)
 app.register_blueprint(consent.blueprint)
+app.register_blueprint(waiting_room.blueprint)
+app.register_blueprint(waiting_room_actions.blueprint)
 
 connect = app.on_ws_connect()(websocket.connect)
 message = app.on_ws_message()(websocket.message)

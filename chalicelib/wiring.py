@@ -55,6 +55,11 @@ from chalicelib.realtime.management_api import ManagementApiSession
 from chalicelib.realtime.push import Pusher, WebsocketSender
 from chalicelib.reminders.sweep import Reminders
 from chalicelib.store.tables import bind_models
+from chalicelib.waiting_room.broadcast import RoomBroadcast
+from chalicelib.waiting_room.clinic_actions import ClinicActions
+from chalicelib.waiting_room.late_notices import LateNotices
+from chalicelib.waiting_room.progress import DayProgress
+from chalicelib.waiting_room.room import WaitingRoom
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,6 +86,12 @@ class Services:
     clinician_accounts: ClinicianAccounts
     consents: ConsentBook
     terms: TermsEditor
+    #: `room_broadcast.participant_state(consultation, participant)` pushes a participant's
+    #: state to the consultation's participants and the clinic's staff.
+    room_broadcast: RoomBroadcast
+    waiting_room: WaitingRoom
+    clinic_actions: ClinicActions
+    late_notices: LateNotices
 
 
 _app: Chalice | None = None
@@ -136,6 +147,12 @@ def configure(
         retention=timedelta(days=settings.retention_days),
         notices=ScheduleNotices(courier=courier, links=links),
     )
+    broadcast = RoomBroadcast(registry=connections, pusher=pusher)
+    email_sender = (
+        EmailSender(boto3.client("ses", region_name=settings.region), sender=settings.sender_email)
+        if settings.sender_email
+        else None
+    )
     _services = Services(
         settings=settings,
         clock=clock,
@@ -153,13 +170,7 @@ def configure(
             clock=clock,
             limiter=RateLimiter(clock=clock),
             devices=recent_devices,
-            email_sender=(
-                EmailSender(
-                    boto3.client("ses", region_name=settings.region), sender=settings.sender_email
-                )
-                if settings.sender_email
-                else None
-            ),
+            email_sender=email_sender,
             public_base_url=settings.public_base_url,
         ),
         sessions=SessionBook(clock=clock),
@@ -176,6 +187,18 @@ def configure(
         ),
         consents=ConsentBook(clock=clock),
         terms=TermsEditor(clock=clock),
+        room_broadcast=broadcast,
+        waiting_room=WaitingRoom(clock=clock, broadcast=broadcast),
+        clinic_actions=ClinicActions(
+            clock=clock,
+            courier=courier,
+            links=links,
+            broadcast=broadcast,
+            progress=DayProgress(broadcast=broadcast),
+        ),
+        late_notices=LateNotices(
+            clock=clock, email=email_sender, public_base_url=settings.public_base_url
+        ),
     )
     return _services
 

@@ -58,11 +58,24 @@ def load_waiting_room(consultation_id: str) -> WaitingRoomSnapshot:
 
 
 def clinic_day(clinic_id: str, day: date) -> list[Consultation]:
-    return [
-        item
-        for item in ConsultationItem.by_clinic_day.query(day_key(clinic_id, day))
-        if isinstance(item, Consultation)
-    ]
+    return clinic_day_with_participants(clinic_id, day)[0]
+
+
+def clinic_day_with_participants(
+    clinic_id: str, day: date
+) -> tuple[list[Consultation], dict[str, list[Participant]]]:
+    """The clinic's consultations on a day and their participants (by consultation id), from
+    one Query: participants carry their consultation's `clinic_day` and `starts_at`."""
+    consultations: list[Consultation] = []
+    participants: dict[str, list[Participant]] = {}
+    for item in ConsultationItem.by_clinic_day.query(day_key(clinic_id, day)):
+        if isinstance(item, Consultation):
+            consultations.append(item)
+        elif isinstance(item, Participant):
+            participants.setdefault(item.consultation_id, []).append(item)
+    for found in participants.values():
+        found.sort(key=lambda participant: participant.participant_id)
+    return consultations, participants
 
 
 def clinician_day(clinician_id: str, day: date) -> list[ClinicianAssignment]:

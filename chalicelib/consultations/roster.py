@@ -65,6 +65,8 @@ class Participants:
             language=details.language or consultation.language,
             channels=list(details.channels),
             expires_at=consultation.expires_at,
+            clinic_day=consultation.clinic_day,
+            starts_at=consultation.starts_at,
         )
         if consultation.starts_at is not None:
             schedule_on(

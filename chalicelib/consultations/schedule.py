@@ -62,6 +62,8 @@ class DayEntry:
     duration_minutes: int
     status: str
     patient_display_name: str | None
+    #: Its participants, for the dashboard's waiting summary (from the clinic's day index).
+    participants: tuple[Participant, ...] = ()
 
 
 class Consultations:
@@ -108,6 +110,9 @@ class Consultations:
             language=new.patient.language or new.language,
             channels=list(new.patient.channels),
             expires_at=expires_at,
+            # In the clinic's day index too, for the dashboard's waiting summary.
+            clinic_day=consultation.clinic_day,
+            starts_at=new.starts_at,
         )
         schedule_on(patient, self._reminder_due(patient, new.starts_at, clinic))
         with self._transaction(on_condition=_colleague_error) as transaction:
@@ -156,10 +161,9 @@ class Consultations:
     def day(self, principal: Principal, day: date | None, *, mine: bool) -> list[DayEntry]:
         """The clinic's (or with `mine`, the caller's) consultations on a local day."""
         day = day or self._clock.now().astimezone(_zone(self.clinic_of(principal))).date()
+        consultations, participants = queries.clinic_day_with_participants(principal.clinic_id, day)
         items: list[Consultation] | list[ClinicianAssignment] = (
-            queries.clinician_day(principal.id, day)
-            if mine
-            else queries.clinic_day(principal.clinic_id, day)
+            queries.clinician_day(principal.id, day) if mine else consultations
         )
         return [
             DayEntry(
@@ -168,6 +172,7 @@ class Consultations:
                 int(item.duration_minutes),
                 item.status,
                 item.patient_display_name,
+                tuple(participants.get(item.consultation_id, ())),
             )
             for item in items
             if item.clinic_id == principal.clinic_id
@@ -228,7 +233,8 @@ class Consultations:
                 transaction.update(
                     participant,
                     actions=[
-                        ConsultationItem.expires_at.set(expires_at),
+                        *schedule,
+                        ConsultationItem.clinic_day.set(day_key(principal.clinic_id, local_day)),
                         *due_actions(due_at),
                     ],
                     condition=ConsultationItem.sk.exists(),  # never recreate a removed guest

@@ -99,6 +99,44 @@ def change(occasion: Occasion) -> Composed:
     )
 
 
+def delay(occasion: Occasion, minutes: int, note: str | None) -> Composed:
+    """ "Running late": about `minutes` minutes, with the clinician's short note if any."""
+    body = (
+        occasion.text("sms.delay_note", minutes=minutes, note=note)
+        if note
+        else occasion.text("sms.delay", minutes=minutes)
+    )
+    return Composed(
+        sms=gsm7_friendly(body),
+        email=_plain_email(occasion, occasion.text("email.delay.subject"), body),
+        whatsapp_values=[occasion.clinic_name, str(minutes), note or ""],
+    )
+
+
+def called(occasion: Occasion) -> Composed:
+    """The clinician is ready: come back to the consultation with this link."""
+    body = occasion.text("sms.called", link=occasion.link)
+    return Composed(
+        sms=gsm7_friendly(body),
+        email=_plain_email(occasion, occasion.text("email.called.subject"), body),
+        whatsapp_values=[occasion.clinic_name, occasion.link],
+    )
+
+
+def late_notice(occasion: Occasion, waiting_minutes: int) -> Composed:
+    """To a clinician: a patient is still waiting after the appointment time. Names no one."""
+    body = occasion.text(
+        "email.late_notice.text", when=occasion.when, minutes=waiting_minutes, link=occasion.link
+    )
+    return Composed(
+        sms=gsm7_friendly(occasion.text("sms.late_notice", when=occasion.when, link=occasion.link)),
+        email=_plain_email(
+            occasion, occasion.text("email.late_notice.subject", when=occasion.when), body
+        ),
+        whatsapp_values=[],
+    )
+
+
 def invitation_email(occasion: Occasion) -> EmailContent:
     """Text and HTML with the same content, and the link's QR code as an inline image."""
     return _link_email(

@@ -126,6 +126,37 @@ class Courier:
         message = compose.change(occasion)
         return self._send(clinic, participant, channel, MessagePurpose.CHANGE, attempt, message)
 
+    def send_delay(
+        self,
+        consultation: Consultation,
+        participant: Participant,
+        channel: str,
+        *,
+        clinic: Clinic,
+        minutes: int,
+        note: str | None,
+        attempt: int,
+    ) -> Outcome:
+        """ "Running late"; `attempt` is the delay's number, so each delay goes out once."""
+        occasion = _occasion(clinic, consultation, participant, link="")
+        message = compose.delay(occasion, minutes, note)
+        return self._send(clinic, participant, channel, MessagePurpose.DELAY, attempt, message)
+
+    def send_called(
+        self,
+        consultation: Consultation,
+        participant: Participant,
+        link: str,
+        channel: str,
+        *,
+        clinic: Clinic,
+        attempt: int,
+    ) -> Outcome:
+        """The clinician is ready; `attempt` is the call number: once per call."""
+        occasion = _occasion(clinic, consultation, participant, link)
+        message = compose.called(occasion)
+        return self._send(clinic, participant, channel, MessagePurpose.CALLED, attempt, message)
+
     def _send(
         self,
         clinic: Clinic,

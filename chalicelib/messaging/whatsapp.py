@@ -24,6 +24,8 @@ TEMPLATES: dict[str, str] = {
     MessagePurpose.ACCESS_CODE: "vestibule_access_code",
     MessagePurpose.CANCELLATION: "vestibule_cancellation",
     MessagePurpose.CHANGE: "vestibule_change",
+    MessagePurpose.DELAY: "vestibule_delay",
+    MessagePurpose.CALLED: "vestibule_called",
 }
 
 

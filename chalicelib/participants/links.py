@@ -155,6 +155,11 @@ class ParticipantLinks:
     def resume_standing(self, session_token: str | None) -> ParticipantStanding:
         """The session's participant and consultation, both still live; `Unauthorized` if the
         session is unknown or over, the consultation cancelled or the participant removed."""
+        return participant_standing(self.session_principal(session_token))
+
+    def session_principal(self, session_token: str | None) -> Principal:
+        """The participant holding this live session, without reading their consultation
+        (one GetItem): for callers that load the consultation's partition themselves."""
         if not session_token:
             raise Unauthorized("open your invitation link first")
         try:
@@ -165,7 +170,7 @@ class ParticipantLinks:
             raise Unauthorized("the session is unknown or has ended")
         if item.not_after <= self._clock.now():
             raise Unauthorized("the session has ended")
-        return participant_standing(principal_of(item))
+        return principal_of(item)
 
     def end_session(self, session_token: str | None) -> None:
         """Sign the participant out: delete the live session; `Unauthorized` without one.

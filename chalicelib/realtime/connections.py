@@ -7,6 +7,7 @@ not guaranteed to run. Records also expire by TTL after API Gateway's 2-hour max
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 
 from chalicelib.auth.principals import Principal
@@ -48,3 +49,17 @@ class ConnectionRegistry:
 
     def of_consultation(self, consultation_id: str) -> list[Connection]:
         return list(Connection.by_consultation.query(consultation_id))
+
+    def audience(self, clinic_id: str, consultation_ids: Collection[str]) -> list[Connection]:
+        """The clinic's staff connections and the participant connections of
+        `consultation_ids`, in ONE Query of the clinic's connections (`by_clinic`).
+
+        The key is the clinic, so another clinic's connections are never read; the filter
+        keeps staff and these consultations' participants. Only connections live now are
+        read, so the cost does not grow with the day's consultations.
+        """
+        wanted = sorted(set(consultation_ids))
+        keep = Connection.staff_clinic_id.exists()
+        if wanted:
+            keep = keep | Connection.consultation_id.is_in(*wanted)
+        return list(Connection.by_clinic.query(clinic_id, filter_condition=keep))

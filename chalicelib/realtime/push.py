@@ -7,6 +7,7 @@ removed from the registry, so later fan-outs do not try it again.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from chalice import WebsocketDisconnectedError
@@ -41,3 +42,7 @@ class Pusher:
             for connection in self._registry.of_consultation(consultation_id)
             if connection.connection_id != excluding
         )
+
+    def push_to_all(self, connection_ids: Iterable[str], message: dict[str, Any]) -> int:
+        """Send one message to each connection (one Management API post each); count them."""
+        return sum(self.push(connection_id, message) for connection_id in connection_ids)

@@ -12,27 +12,19 @@ nothing, while a consultation moved to a later time reminds again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib.clock import Clock
-from chalicelib.consultations import queries
+from chalicelib.consultations import due_work, queries
+from chalicelib.consultations.due_work import Swept
 from chalicelib.consultations.reminder_timing import reminder_channel
 from chalicelib.messaging.courier import Courier
-from chalicelib.observability import logger
 from chalicelib.participants.link_delivery import LinkIssuer
 from chalicelib.store.enums import ConsultationStatus, DeliveryStatus
-from chalicelib.store.models import Clinic, Consultation, ConsultationItem, Participant
+from chalicelib.store.models import PARTICIPANT_SK_PREFIX, Clinic, Consultation
 
-PARTICIPANT_PREFIX = "PARTICIPANT#"
-
-
-@dataclass(frozen=True)
-class Swept:
-    handled: int
-    failed: int
+PARTICIPANT_PREFIX = PARTICIPANT_SK_PREFIX
+__all__ = ["PARTICIPANT_PREFIX", "Reminders", "Swept"]
 
 
 class Reminders:
@@ -43,21 +35,9 @@ class Reminders:
 
     def run(self) -> Swept:
         """Send every due reminder; one participant's failure never stops the others."""
-        now = self._clock.now()
-        handled = failed = 0
-        for pk, sk in queries.due_work(now):
-            if not sk.startswith(PARTICIPANT_PREFIX):
-                continue  # other scheduled work (late notices) is not ours
-            try:
-                sent = self._remind(pk.partition("#")[2], sk, now)
-            except Exception:  # noqa: BLE001 (one failure must not stop the others)
-                logger.exception("reminder failed", extra={"pk": pk, "sk": sk})
-                sent = False
-            handled += sent
-            failed += not sent
-        return Swept(handled=handled, failed=failed)
+        return due_work.sweep(self._clock.now(), {PARTICIPANT_PREFIX: self.remind})
 
-    def _remind(self, consultation_id: str, sk: str, now: datetime) -> bool:
+    def remind(self, consultation_id: str, sk: str, now: datetime) -> bool:
         """Handle one participant's due reminder; False when the provider refused it."""
         room = queries.load_waiting_room(consultation_id)
         participant = next((p for p in room.participants if p.sk == sk), None)
@@ -82,22 +62,10 @@ class Reminders:
                 attempt=int(due_at.timestamp()) // 60,
             )
             ok = outcome.status != DeliveryStatus.FAILED
-        _clear(participant, due_at)
+        due_work.clear(participant, due_at)
         return ok
 
 
 def _ended(consultation: Consultation, now: datetime) -> bool:
     starts_at = consultation.starts_at or now
     return now >= starts_at + timedelta(minutes=int(consultation.duration_minutes))
-
-
-def _clear(participant: Participant, due_at: datetime) -> None:
-    """Take the reminder out of the index, unless a reschedule has moved it meanwhile."""
-    try:
-        participant.update(
-            actions=[ConsultationItem.due_at.remove(), ConsultationItem.due_day.remove()],
-            condition=ConsultationItem.due_at == due_at,
-        )
-    except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise

@@ -26,14 +26,21 @@ from chalicelib.routes.response_bodies import (
     DeliveryAnswer,
     ParticipantAnswer,
 )
+from chalicelib.routes.waiting_room_bodies import (
+    DelayAnswer,
+    DeviceCheckAnswer,
+    WaitingSummaryAnswer,
+)
 from chalicelib.store.enums import (
     Channel,
     ConsultationStatus,
     DeliveryStatus,
+    JoinWith,
     MessagePurpose,
     ParticipantRole,
 )
 from chalicelib.store.models import Participant
+from chalicelib.waiting_room import frames, presence
 from chalicelib.wiring import services
 
 Model = TypeVar("Model")
@@ -76,6 +83,10 @@ def record_body(record: ConsultationRecord) -> ConsultationAnswer:
         access_code_required=bool(consultation.access_code_required),
         clinician_ids=list(consultation.clinician_ids),
         participants=[participant_body(p) for p in record.participants],
+        delay=msgspec.convert(delay, DelayAnswer)
+        if (delay := frames.delay_json(consultation.delay))
+        else None,
+        call_number=int(consultation.call_number or 0),
     )
 
 
@@ -101,6 +112,26 @@ def participant_body(participant: Participant) -> ParticipantAnswer:
             )
             for record in deliveries(participant)
         ],
+        waiting_since=iso(participant.waiting_since),
+        device_check=device_check_body(participant),
+        join_with=JoinWith(participant.join_with) if participant.join_with else None,
+        notify_when_called=bool(participant.notify_when_called),
+    )
+
+
+def device_check_body(participant: Participant) -> DeviceCheckAnswer | None:
+    check = frames.device_check_json(participant.device_check)
+    return msgspec.convert(check, DeviceCheckAnswer) if check else None
+
+
+def waiting_summary(participant: Participant) -> WaitingSummaryAnswer:
+    """A participant's place on the way in, for the clinic's day list."""
+    return WaitingSummaryAnswer(
+        participant_id=participant.participant_id,
+        role=ParticipantRole(participant.role),
+        presence=presence.reached(participant.presence),
+        waiting_since=iso(participant.waiting_since),
+        device_check=device_check_body(participant),
     )
 
 

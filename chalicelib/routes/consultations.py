@@ -20,7 +20,13 @@ from chalicelib.consultations.request_bodies import (
 )
 from chalicelib.consultations.schedule import DayEntry
 from chalicelib.messaging.courier import Outcome
-from chalicelib.routes.clinician_api import answer, body_of, record_body, signed_in
+from chalicelib.routes.clinician_api import (
+    answer,
+    body_of,
+    record_body,
+    signed_in,
+    waiting_summary,
+)
 from chalicelib.routes.operations import Security, answer_of, errors, operation
 from chalicelib.routes.request_body import query
 from chalicelib.routes.response_bodies import (
@@ -149,6 +155,7 @@ def _entry_body(entry: DayEntry) -> DayEntryAnswer:
         duration_minutes=entry.duration_minutes,
         status=ConsultationStatus(entry.status),
         patient_display_name=entry.patient_display_name,
+        waiting=[waiting_summary(participant) for participant in entry.participants],
     )
 
 

@@ -56,6 +56,7 @@ def start_participant_session() -> Response:
         access_code=body.access_code,
         browser_language=request.headers.get("accept-language"),
     )
+    services().waiting_room.link_opened(started.principal)
     cookie = session_cookie(
         started.token,
         lifetime=started.lifetime,

@@ -21,10 +21,16 @@ from chalicelib.errors import (
     WrongAccessCode,
 )
 from chalicelib.i18n.languages import Language
+from chalicelib.routes.waiting_room_bodies import (
+    DelayAnswer,
+    DeviceCheckAnswer,
+    WaitingSummaryAnswer,
+)
 from chalicelib.store.enums import (
     Channel,
     ConsultationStatus,
     DeliveryStatus,
+    JoinWith,
     MessagePurpose,
     ParticipantRole,
 )
@@ -136,6 +142,11 @@ class ParticipantAnswer(Struct, kw_only=True):
     channels: list[Channel]
     presence: str | None
     deliveries: list[DeliveryAnswer]
+    # The waiting room (issue 9): where the participant is on their way in.
+    waiting_since: Timestamp | None = None
+    device_check: DeviceCheckAnswer | None = None
+    join_with: JoinWith | None = None
+    notify_when_called: bool = False
 
 
 class ConsultationAnswer(Struct, kw_only=True):
@@ -149,6 +160,9 @@ class ConsultationAnswer(Struct, kw_only=True):
     access_code_required: bool
     clinician_ids: list[str]
     participants: list[ParticipantAnswer]
+    # The waiting room (issue 9): the latest "running late" and the Start count.
+    delay: DelayAnswer | None = None
+    call_number: int = 0
 
 
 class DayEntryAnswer(Struct, kw_only=True):
@@ -157,6 +171,8 @@ class DayEntryAnswer(Struct, kw_only=True):
     duration_minutes: int
     status: ConsultationStatus
     patient_display_name: str | None
+    #: Its participants' places on the way in (the dashboard's waiting summary).
+    waiting: list[WaitingSummaryAnswer] = []
 
 
 class DayAnswer(Struct, kw_only=True):

@@ -47,6 +47,8 @@ class MessagePurpose(StrEnum):
     ACCESS_CODE = "access_code"
     CANCELLATION = "cancellation"
     CHANGE = "change"
+    DELAY = "delay"
+    CALLED = "called"
 
 
 class DeliveryStatus(StrEnum):
@@ -56,3 +58,28 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     DUPLICATE = "duplicate"
+
+
+class Presence(StrEnum):
+    """Where a participant is on their way in (`Participant.presence`)."""
+
+    INVITED = "invited"
+    LINK_OPENED = "link_opened"
+    TERMS_ACCEPTED = "terms_accepted"
+    DEVICE_CHECKED = "device_checked"
+    WAITING = "waiting"
+    IN_CALL = "in_call"
+    LEFT = "left"
+
+
+class Light(StrEnum):
+    """A device check's verdict on one thing (camera, microphone, speaker, connection)."""
+
+    GREEN = "green"
+    ORANGE = "orange"
+    RED = "red"
+
+
+class JoinWith(StrEnum):
+    VIDEO = "video"
+    AUDIO = "audio"

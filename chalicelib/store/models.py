@@ -67,6 +67,9 @@ class ClinicSettings(MapAttribute[str, Any]):
     reminder_lead_minutes = NumberAttribute(default=10)
     late_notice_interval_minutes = NumberAttribute(default=2)
     link_grace_minutes = NumberAttribute(default=60)
+    #: How the clinician hears that a patient is still waiting after the appointment time:
+    #: "email" (the default) or "sms" (falls back to email: clinicians have no phone yet).
+    late_notice_channel = UnicodeAttribute(default="email")
     #: AWS End User Messaging Social phone number id; WhatsApp is offered only when set.
     whatsapp_phone_number_id = UnicodeAttribute(null=True)
 
@@ -80,9 +83,10 @@ class Clinic(Model):
     time_zone = UnicodeAttribute()
     default_language = UnicodeAttribute(default="en")
     settings = ClinicSettings(default=ClinicSettings)
-    created_at = UTCDateTimeAttribute()
-    #: The clinic's current terms (`ClinicTerms.version`); 0 = the catalogues' default text.
+    #: The clinic's current terms version (0: the catalogue's default text); written by
+    #: `chalicelib.consent`, read by the waiting room.
     terms_version = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
 
 
 class ClinicianByEmail(GlobalSecondaryIndex["Clinician"]):
@@ -197,6 +201,29 @@ CHAT_SK_PREFIX = "CHAT#"
 ASSIGNED_SK_PREFIX = "ASSIGNED#"
 
 
+class DelayNotice(MapAttribute[str, Any]):
+    """A clinician's "running late" message; `number` is its send-ledger attempt."""
+
+    minutes = NumberAttribute()
+    text = UnicodeAttribute(null=True)
+    announced_at = UTCDateTimeAttribute()
+    number = NumberAttribute(default=1)
+
+
+class DeviceCheck(MapAttribute[str, Any]):
+    """A participant's latest device and connection check: each light green/orange/red."""
+
+    camera = UnicodeAttribute()
+    microphone = UnicodeAttribute()
+    speaker = UnicodeAttribute()  # or "untested"
+    connection = UnicodeAttribute()
+    rtt_ms = NumberAttribute(null=True)
+    jitter_ms = NumberAttribute(null=True)
+    loss_percent = NumberAttribute(null=True)
+    bitrate_kbps = NumberAttribute(null=True)
+    checked_at = UTCDateTimeAttribute()
+
+
 class Consultation(ConsultationItem, discriminator="consultation"):
     consultation_id = UnicodeAttribute()
     clinic_id = UnicodeAttribute()
@@ -218,6 +245,21 @@ class Consultation(ConsultationItem, discriminator="consultation"):
     moved_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    # --- the waiting room (chalicelib.waiting_room) ---
+    #: +1 each time a clinician presses "Start" (calls the waiting participants in).
+    call_number = NumberAttribute(default=0)
+    #: The first "Start": the consultation is in progress until `started_at + duration`.
+    started_at = UTCDateTimeAttribute(null=True)
+    #: The latest "running late" message.
+    delay = DelayNotice(null=True)
+    #: When the consultation is expected to start, from the clinician's progress, computed
+    #: for schedule `estimate_revision` (`chalicelib.waiting_room.estimate`).
+    expected_start_at = UTCDateTimeAttribute(null=True)
+    estimate_revision = NumberAttribute(null=True)
+    #: Late notices sent to the clinicians so far (the attempt number of the next one).
+    late_notices_sent = NumberAttribute(default=0)
+    #: The last time a clinician opened the consultation (`POST .../seen`).
+    seen_at = UTCDateTimeAttribute(null=True)
 
 
 class ClinicianAssignment(ConsultationItem, discriminator="assignment"):
@@ -233,6 +275,8 @@ class ClinicianAssignment(ConsultationItem, discriminator="assignment"):
     duration_minutes = NumberAttribute()
     status = UnicodeAttribute()
     patient_display_name = UnicodeAttribute(null=True)
+    #: A copy of the consultation's `started_at`, for the clinician's wait estimates.
+    started_at = UTCDateTimeAttribute(null=True)
 
 
 class Delivery(MapAttribute[str, Any]):
@@ -263,7 +307,14 @@ class Participant(ConsultationItem, discriminator="participant"):
     channels = ListAttribute[str](default=list)
     presence = UnicodeAttribute(default="invited")
     deliveries = MapAttribute[str, Any](default=dict)
-    #: The clinic's terms version this participant accepted (`chalicelib.consent`).
+    # --- the waiting room (chalicelib.waiting_room); `clinic_day` and `starts_at` (the
+    # consultation's) put the participant in the clinic's day index for the dashboard ---
+    presence_at = UTCDateTimeAttribute(null=True)
+    waiting_since = UTCDateTimeAttribute(null=True)
+    device_check = DeviceCheck(null=True)
+    join_with = UnicodeAttribute(null=True)  # "video" | "audio"
+    notify_when_called = BooleanAttribute(default=False)
+    #: The terms version the participant accepted last; written by `chalicelib.consent`.
     accepted_terms_version = NumberAttribute(null=True)
 
 
@@ -321,6 +372,17 @@ class ConnectionsOfConsultation(GlobalSecondaryIndex["Connection"]):
     consultation_id = UnicodeAttribute(hash_key=True)
 
 
+class ConnectionsOfClinic(GlobalSecondaryIndex["Connection"]):
+    """A clinic's live connections: the waiting room's one Query for a push's recipients
+    (staff connections and one consultation's participants, kept by a filter)."""
+
+    class Meta:
+        index_name = "by_clinic"
+        projection = IncludeProjection(["principal_kind", "consultation_id", "staff_clinic_id"])
+
+    clinic_id = UnicodeAttribute(hash_key=True)
+
+
 class ConnectionsOfClinicStaff(GlobalSecondaryIndex["Connection"]):
     """Sparse: clinicians' connections, for the clinic dashboard's live updates."""
 
@@ -348,6 +410,7 @@ class Connection(Model):
 
     by_consultation = ConnectionsOfConsultation()
     by_clinic_staff = ConnectionsOfClinicStaff()
+    by_clinic = ConnectionsOfClinic()
 
 
 class ClinicTerms(Model):
