@@ -410,11 +410,12 @@ def test_start_from_the_dashboard_texts_the_patient_who_asked(
     patient.open_link(api, consultation_id, record["participants"][0]["participant_id"])
     patient.accept_terms()
     patient.wait()
-    patient.call("PUT", "/api/participant/notify-when-called", {"enabled": True})
     earlier = len(messages_to(stack, "sms", phone))
 
     page.goto(day_url(stack.options.front_url, record))
+    wait_until_live(page)
     row = row_of(page, consultation_id)
+    patient.call("PUT", "/api/participant/notify-when-called", {"enabled": True})
     expect(row).to_contain_text("Wants a text when called")
     row.get_by_role("button", name="Start").click()
     expect(page.locator("#action-message")).to_contain_text(
