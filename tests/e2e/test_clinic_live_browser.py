@@ -176,6 +176,7 @@ def test_frames_update_the_consultation_page_live(
     stack: RunningStack, stack_app: Chalice, page: Page, api: ClinicApi, shots: Path
 ) -> None:
     record = consultation_soon(api)
+    page.clock.install()  # "waiting N min" is counted on with the page's own clock
     seen = f"/api/consultations/{record['consultation_id']}/seen"
     with page.expect_request(lambda r: r.method == "POST" and r.url.endswith(seen)):
         page.goto(
@@ -186,7 +187,7 @@ def test_frames_update_the_consultation_page_live(
     room = page.locator("#waiting-room")
     expect(room).to_contain_text("Invited")
     expect(room).not_to_contain_text("null")
-    since = datetime.now(UTC).isoformat()
+    since = (datetime.now(UTC) - timedelta(seconds=45)).isoformat()
     push_to_clinic_staff(
         stack_app,
         CLINIC_ID,
@@ -204,6 +205,8 @@ def test_frames_update_the_consultation_page_live(
         ),
     )
     expect(room).to_contain_text("Waiting (waiting less than a minute)")
+    page.clock.fast_forward(30_000)
+    expect(room).to_contain_text("Waiting (waiting 1 min)")
     expect(room).to_contain_text("Problems: camera not working")
     expect(room).to_contain_text("Microphone only")
     expect(page.locator("#arrival-message")).to_contain_text("is waiting.")
@@ -443,6 +446,7 @@ def test_the_consultation_page_shows_who_accepted_which_terms_live(
     expect(patient_row).to_contain_text(version)
     expect(patient_row).to_contain_text("English")
     expect(page.locator("#waiting-room")).to_contain_text("Accepted the terms")
+    assert_accessible(page)
 
 
 def test_the_terms_editor_saves_a_new_version_that_the_next_participant_is_shown(
