@@ -164,8 +164,10 @@ async function start() {
     startLive({
       session,
       indicator: waitingExtras[1],
+      // Only the live parts are drawn again: a form open in the schedule keeps its input.
       resync: async () => {
-        await load();
+        current = await api.read();
+        keepingFocus(() => renderWaitingRoom(waitingSection, current, waitingContext));
         await renderConsents(consentsSection, consultationId, { session, clinic });
       },
       handlers: {
