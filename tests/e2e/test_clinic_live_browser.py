@@ -213,6 +213,7 @@ def test_frames_update_the_consultation_page_live(
     assert len(alerts(page)["notifications"]) == 1
     push_to_clinic_staff(stack_app, CLINIC_ID, participant_frame(record, "in_call"))
     expect(room).to_contain_text("In the call")
+    expect(page.locator("#arrival-message")).to_be_empty()  # old news is taken away
     assert_accessible(page)
     screenshot(page, shots, "consultation-live")
 

@@ -126,10 +126,16 @@ function onParticipant(frame) {
     return;
   }
   keepingFocus(() => renderWaitingRoom(waitingSection, current, waitingContext));
+  const arrival = document.getElementById("arrival-message");
+  if (frame.presence !== "waiting" && arrival.dataset.participantId === frame.participant_id) {
+    say(arrival, ""); // no longer waiting: the news is old
+    delete arrival.dataset.participantId;
+  }
   if (frame.presence === "waiting" && before !== "waiting") {
     const participant = current.participants.find((p) => p.participant_id === frame.participant_id);
     const text = `${participant.display_name} (${roleName(participant.role).toLowerCase()}) is waiting.`;
-    say(document.getElementById("arrival-message"), text);
+    say(arrival, text);
+    arrival.dataset.participantId = frame.participant_id;
     announceWaiting({ title: "A patient is waiting", body: text, href: window.location.href });
     if (document.visibilityState === "visible") seen();
   }

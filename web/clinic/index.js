@@ -142,6 +142,10 @@ function onParticipant(frame) {
   if (index >= 0) waiting[index] = summary;
   else waiting.push(summary);
   redraw(frame.consultation_id);
+  if (frame.presence !== "waiting" && arrivals.dataset.participantId === frame.participant_id) {
+    say(arrivals, ""); // no longer waiting: the news is old
+    delete arrivals.dataset.participantId;
+  }
   if (frame.presence === "waiting" && before !== "waiting") arrived(entry, summary);
 }
 
@@ -152,6 +156,7 @@ function arrived(entry, participant) {
     : `The ${roleName(participant.role).toLowerCase()}`;
   const text = `${who} (${time}) is waiting.`;
   say(arrivals, text);
+  arrivals.dataset.participantId = participant.participant_id;
   announceWaiting({
     title: "A patient is waiting",
     body: text,
