@@ -404,6 +404,12 @@ def test_running_late_from_the_consultation_page_reaches_the_waiting_patient_by_
     assert "15" in sms["body"]
     assert patient.waiting_room()["delay"]["minutes"] == 15
 
+    room.get_by_role("button", name="Start").click()
+    expect(page.locator("#page-message")).to_have_text(
+        "Started: the waiting participants are called in."
+    )
+    assert patient.waiting_room()["consultation"]["call_number"] == 1
+
 
 def test_start_from_the_dashboard_texts_the_patient_who_asked(
     stack: RunningStack, page: Page, api: ClinicApi, patient: Patient
