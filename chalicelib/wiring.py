@@ -148,6 +148,7 @@ def configure(
         notices=ScheduleNotices(courier=courier, links=links),
     )
     broadcast = RoomBroadcast(registry=connections, pusher=pusher)
+    progress = DayProgress(broadcast=broadcast)
     email_sender = (
         EmailSender(boto3.client("ses", region_name=settings.region), sender=settings.sender_email)
         if settings.sender_email
@@ -188,13 +189,9 @@ def configure(
         consents=ConsentBook(clock=clock),
         terms=TermsEditor(clock=clock),
         room_broadcast=broadcast,
-        waiting_room=WaitingRoom(clock=clock, broadcast=broadcast),
+        waiting_room=WaitingRoom(clock=clock, broadcast=broadcast, progress=progress),
         clinic_actions=ClinicActions(
-            clock=clock,
-            courier=courier,
-            links=links,
-            broadcast=broadcast,
-            progress=DayProgress(broadcast=broadcast),
+            clock=clock, courier=courier, links=links, broadcast=broadcast, progress=progress
         ),
         late_notices=LateNotices(
             clock=clock, email=email_sender, public_base_url=settings.public_base_url

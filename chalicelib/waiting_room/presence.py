@@ -73,7 +73,12 @@ def transition(
         *(extra or []),
     ]
     if to == Presence.WAITING:
-        actions.append(Participant.waiting_since.set(now))
+        actions += [
+            Participant.waiting_since.set(now),
+            # Someone already waiting needs no reminder that the consultation starts soon.
+            ConsultationItem.due_at.remove(),
+            ConsultationItem.due_day.remove(),
+        ]
     elif Presence.WAITING in allowed:
         actions.append(Participant.waiting_since.remove())
     if consultation is not None and consultation.clinic_day and consultation.starts_at:
@@ -115,16 +120,17 @@ def move_into_waiting(
     participant: Participant,
     consultation: Consultation,
     now: datetime,
-    extra: list[Action] | None = None,
+    on_consultation: list[Action] | None = None,
 ) -> bool:
     """Into `waiting`, and arm the clinicians' late notice, in one TransactWriteItems.
 
     The notice falls due at the appointment time (or now, if later) unless one is already
-    armed (`if_not_exists`); the consultation must still be scheduled. False when the
+    armed (`if_not_exists`); the consultation must still be scheduled, and takes
+    `on_consultation` too (its expected start). False when the
     participant's state did not allow the move; `Conflict`-worthy cancellations surface as
     False too (the caller re-reads).
     """
-    change = transition(Presence.WAITING, now, consultation, extra)
+    change = transition(Presence.WAITING, now, consultation)
     due_at = max(consultation.starts_at or now, now)
     try:
         with ConsultationTransaction(on_condition=_not_allowed) as transaction:
@@ -134,6 +140,7 @@ def move_into_waiting(
                 actions=[
                     ConsultationItem.due_at.set(ConsultationItem.due_at | due_at),
                     ConsultationItem.due_day.set(ConsultationItem.due_day | due_day_key(due_at)),
+                    *(on_consultation or []),
                 ],
                 condition=Consultation.status == ConsultationStatus.SCHEDULED,
             )

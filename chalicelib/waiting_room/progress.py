@@ -3,7 +3,9 @@
 When a clinician starts a consultation or announces a delay, every later consultation of
 their day that has not started gets a new `expected_start_at` (one UpdateItem each, under
 the schedule revision read), and the participants connected to those consultations get
-`waiting_room.estimate` (one Query of the clinic's connections for all of them).
+`waiting_room.estimate` (one Query of the clinic's connections for all of them). Entering
+the waiting room stores this consultation's own expected start (`expected_for`) in the
+same write that moves the participant.
 """
 
 from __future__ import annotations
@@ -27,16 +29,17 @@ class DayProgress:
     def __init__(self, *, broadcast: RoomBroadcast) -> None:
         self._broadcast = broadcast
 
+    def expected_for(self, consultation: Consultation, now: datetime) -> datetime:
+        """When `consultation` will likely start, from its clinicians' days (one Query each,
+        usually one clinician): stored with the move into the waiting room."""
+        days = _days(consultation)
+        slot = Slot.of(consultation)
+        return expected_start(slot, days.values(), consultation.delay, now)
+
     def refresh(self, consultation: Consultation, now: datetime) -> dict[str, Estimate | None]:
         """Recompute the estimates that `consultation`'s clinicians' progress affects (this
         one and the later unstarted ones of their days), store and push them."""
-        days = {
-            clinician_id: [
-                Slot.of(item)
-                for item in queries.clinician_day(clinician_id, _local_date(consultation))
-            ]
-            for clinician_id in consultation.clinician_ids
-        }
+        days = _days(consultation)
         affected = sorted(
             {
                 slot.consultation_id
@@ -60,6 +63,15 @@ class DayProgress:
                 estimates[consultation_id] = estimate_of(item, now)
         self._broadcast.estimates(consultation.clinic_id, estimates)
         return estimates
+
+
+def _days(consultation: Consultation) -> dict[str, list[Slot]]:
+    return {
+        clinician_id: [
+            Slot.of(item) for item in queries.clinician_day(clinician_id, _local_date(consultation))
+        ]
+        for clinician_id in consultation.clinician_ids
+    }
 
 
 def _local_date(consultation: Consultation) -> date:

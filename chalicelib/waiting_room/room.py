@@ -2,10 +2,12 @@
 
 Every request resolves the participant's session (one GetItem of the session's hash), then
 loads the consultation's partition with ONE Query (`queries.load_waiting_room`) and the
-clinic with one GetItem; the clinicians' names come in one BatchGetItem. Each move is one
-conditional write (`chalicelib.waiting_room.presence`) followed by one push of the
-participant's state (`RoomBroadcast.participant_state`). A cancelled consultation still
-answers the page ("cancelled"); moves on it are refused with 410.
+clinic with one GetItem; the clinicians' names come in one BatchGetItem. Entering the
+waiting room also reads the clinician's day (one Query) for the wait estimate, stored in
+the same write. Each move is one conditional write (`chalicelib.waiting_room.presence`)
+followed by one push of the participant's state (`RoomBroadcast.participant_state`). A
+cancelled consultation still answers the page ("cancelled"); moves on it are refused
+with 410.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from chalicelib.store.models import (
 from chalicelib.waiting_room import frames, joining, presence, refusals
 from chalicelib.waiting_room.broadcast import RoomBroadcast
 from chalicelib.waiting_room.estimate import Estimate, estimate_of
+from chalicelib.waiting_room.progress import DayProgress
 
 
 @dataclass(frozen=True)
@@ -70,9 +73,10 @@ class DeviceResult:
 
 
 class WaitingRoom:
-    def __init__(self, *, clock: Clock, broadcast: RoomBroadcast) -> None:
+    def __init__(self, *, clock: Clock, broadcast: RoomBroadcast, progress: DayProgress) -> None:
         self._clock = clock
         self._broadcast = broadcast
+        self._progress = progress
 
     def load(self, principal: Principal) -> Room:
         """The participant's consultation (one Query) and clinic (one GetItem)."""
@@ -164,7 +168,12 @@ class WaitingRoom:
             )
         if participant.presence == Presence.WAITING:
             return participant
-        if not presence.move_into_waiting(participant, consultation, room.now):
+        expected = self._progress.expected_for(consultation, room.now)
+        estimate = [
+            Consultation.expected_start_at.set(expected),
+            Consultation.estimate_revision.set(int(consultation.revision or 0)),
+        ]
+        if not presence.move_into_waiting(participant, consultation, room.now, estimate):
             current = self.load(principal)
             if current.participant.presence != Presence.WAITING:
                 if current.status != "scheduled":
