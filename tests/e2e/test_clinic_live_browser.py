@@ -436,6 +436,28 @@ def test_start_from_the_dashboard_texts_the_patient_who_asked(
     assert PARTICIPANT_LINK.search(sms["body"]), sms["body"]
 
 
+def test_the_consultation_page_lists_each_acceptance_with_its_version_and_time(
+    stack: RunningStack, page: Page, api: ClinicApi, patient: Patient, shots: Path
+) -> None:
+    record = consultation_soon(api)
+    consultation_id = record["consultation_id"]
+    patient.open_link(api, consultation_id, record["participants"][0]["participant_id"])
+    terms = patient.accept_terms()
+    page.goto(f"{stack.options.front_url}/clinic/consultation.html?id={consultation_id}")
+    number = terms["version"]
+    version = "the default terms (version 0)" if number == 0 else f"version {number} of"
+    patient_row = (
+        page.locator("#consents")
+        .get_by_role("listitem")
+        .filter(has_text=record["participants"][0]["display_name"])
+    )
+    expect(patient_row).to_contain_text(version)
+    expect(patient_row).to_contain_text("in English on")
+    expect(patient_row.locator("time")).to_have_count(1)
+    assert_accessible(page)
+    screenshot(page, shots, "consultation-consents")
+
+
 def test_the_consultation_page_shows_who_accepted_which_terms_live(
     stack: RunningStack, page: Page, api: ClinicApi, patient: Patient
 ) -> None:
@@ -448,10 +470,12 @@ def test_the_consultation_page_shows_who_accepted_which_terms_live(
     patient.open_link(api, consultation_id, record["participants"][0]["participant_id"])
     terms = patient.accept_terms()
     number = terms["version"]
-    version = "Default terms (version 0)" if number == 0 else f"Version {number}"
-    patient_row = consents.get_by_role("row", name=record["participants"][0]["display_name"])
+    version = "the default terms (version 0)" if number == 0 else f"version {number} of"
+    patient_row = consents.get_by_role("listitem").filter(
+        has_text=record["participants"][0]["display_name"]
+    )
     expect(patient_row).to_contain_text(version)
-    expect(patient_row).to_contain_text("English")
+    expect(patient_row).to_contain_text("in English on")
     expect(page.locator("#waiting-room")).to_contain_text("Accepted the terms")
     assert_accessible(page)
 

@@ -5,7 +5,12 @@ import { el } from "/shared/dom.js";
 import { explain } from "/clinic/explain.js";
 import { formatMoment, languageName, roleName } from "/clinic/format.js";
 
-const versionWords = (version) => (version === 0 ? "Default terms (version 0)" : `Version ${version}`);
+const versionWords = (version) =>
+  version === 0 ? "the default terms (version 0)" : `version ${version} of the terms`;
+const who = (consent) =>
+  consent.display_name
+    ? `${consent.display_name}${consent.role ? ` (${roleName(consent.role)})` : ""}`
+    : "A participant since removed";
 
 export async function renderConsents(section, consultationId, { session, clinic }) {
   const heading = el("h2", { id: "consents-heading" }, "Terms accepted");
@@ -30,36 +35,16 @@ export async function renderConsents(section, consultationId, { session, clinic 
   section.replaceChildren(
     heading,
     el(
-      "table",
-      { class: "consents" },
-      el("caption", { class: "visually-hidden" }, "Terms accepted, newest first"),
-      el(
-        "thead",
-        {},
+      "ul",
+      { class: "consents", "aria-label": "Terms accepted, newest first" },
+      consents.map((c) =>
         el(
-          "tr",
-          {},
-          ["Participant", "Terms", "Language", "Accepted"].map((h) => el("th", { scope: "col" }, h)),
-        ),
-      ),
-      el(
-        "tbody",
-        {},
-        consents.map((c) =>
-          el(
-            "tr",
-            { "data-participant-id": c.participant_id },
-            el(
-              "th",
-              { scope: "row" },
-              c.display_name
-                ? `${c.display_name}${c.role ? ` (${roleName(c.role)})` : ""}`
-                : "A participant since removed",
-            ),
-            el("td", {}, versionWords(c.terms_version)),
-            el("td", {}, languageName(c.language)),
-            el("td", {}, el("time", { datetime: c.accepted_at }, formatMoment(c.accepted_at, clinic.time_zone))),
-          ),
+          "li",
+          { "data-participant-id": c.participant_id, "data-terms-version": c.terms_version },
+          el("strong", {}, who(c)),
+          ` accepted ${versionWords(c.terms_version)} in ${languageName(c.language)} on `,
+          el("time", { datetime: c.accepted_at }, formatMoment(c.accepted_at, clinic.time_zone)),
+          ".",
         ),
       ),
     ),
