@@ -46,5 +46,9 @@ export function startLive({ session, handlers, resync, indicator = null }) {
   );
   channel.open();
   window.addEventListener("pagehide", () => channel.close(), { once: true });
+  // Back to a page kept in the browser's cache: its channel was closed, start afresh.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) window.location.reload();
+  });
   return channel;
 }
