@@ -218,13 +218,19 @@ def test_frames_update_the_consultation_page_live(
     screenshot(page, shots, "consultation-live")
 
 
+def staff_connections() -> set[str]:
+    return {c.connection_id for c in Connection.by_clinic_staff.query(CLINIC_ID)}
+
+
 def test_after_the_server_cuts_the_connection_the_dashboard_reconnects_and_reads_again(
     stack: RunningStack, stack_app: Chalice, page: Page, api: ClinicApi, management_client: Any
 ) -> None:
     record = consultation_soon(api)
+    before = staff_connections()
     page.goto(day_url(stack.options.front_url, record))
     wait_until_live(page)
-    ours = {c.connection_id for c in Connection.by_clinic_staff.query(CLINIC_ID)}
+    ours = staff_connections() - before  # this page's, not those of pages closed earlier
+    assert len(ours) == 1, ours
     with page.expect_request(
         lambda r: r.method == "GET" and "/api/consultations?day=" in r.url, timeout=15_000
     ):
