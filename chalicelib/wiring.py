@@ -84,14 +84,14 @@ class Services:
     reminders: Reminders
     recent_devices: RecentDevices
     clinician_accounts: ClinicianAccounts
-    consents: ConsentBook
-    terms: TermsEditor
     #: `room_broadcast.participant_state(consultation, participant)` pushes a participant's
     #: state to the consultation's participants and the clinic's staff.
     room_broadcast: RoomBroadcast
     waiting_room: WaitingRoom
     clinic_actions: ClinicActions
     late_notices: LateNotices
+    consents: ConsentBook
+    terms: TermsEditor
 
 
 _app: Chalice | None = None
@@ -186,8 +186,6 @@ def configure(
         clinician_accounts=ClinicianAccounts(
             clock=clock, retention=timedelta(days=settings.retention_days)
         ),
-        consents=ConsentBook(clock=clock),
-        terms=TermsEditor(clock=clock),
         room_broadcast=broadcast,
         waiting_room=WaitingRoom(clock=clock, broadcast=broadcast, progress=progress),
         clinic_actions=ClinicActions(
@@ -196,6 +194,8 @@ def configure(
         late_notices=LateNotices(
             clock=clock, email=email_sender, public_base_url=settings.public_base_url
         ),
+        consents=ConsentBook(clock=clock),
+        terms=TermsEditor(clock=clock),
     )
     return _services
 

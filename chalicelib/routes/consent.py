@@ -65,6 +65,8 @@ def accept_terms() -> Response:
         language=str(body.language),
         user_agent=request.headers.get("user-agent"),
     )
+    if accepted.created:  # the dashboard sees the participant's new place
+        services().room_broadcast.participant_state(standing.consultation, accepted.participant)
     receipt = _receipt(clinic, standing, accepted.record)
     return answer(receipt, 201 if accepted.created else 200)
 

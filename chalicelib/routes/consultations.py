@@ -37,6 +37,7 @@ from chalicelib.routes.response_bodies import (
     SendOutcomeAnswer,
 )
 from chalicelib.store.enums import Channel, ConsultationStatus, DeliveryStatus, MessagePurpose
+from chalicelib.waiting_room import frames
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
@@ -123,6 +124,12 @@ def change(consultation_id: str) -> Response:
 )
 def cancel(consultation_id: str) -> Response:
     record = services().consultations.cancel(signed_in(blueprint), consultation_id)
+    consultation = record.consultation
+    services().room_broadcast.to_room(
+        consultation.clinic_id,
+        consultation_id,
+        frames.consultation_frame(consultation_id, consultation.status),
+    )
     return answer(record_body(record))
 
 

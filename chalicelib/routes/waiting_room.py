@@ -10,6 +10,7 @@ import msgspec
 from chalice import Blueprint, Response
 
 from chalicelib.auth.principals import Principal
+from chalicelib.consent.terms import shown_terms
 from chalicelib.i18n.languages import Language
 from chalicelib.participants.links import COOKIE_NAME
 from chalicelib.routes.clinician_api import answer
@@ -28,13 +29,12 @@ from chalicelib.routes.waiting_room_bodies import (
     RoomClinicAnswer,
     RoomClinicianAnswer,
     RoomConsultationAnswer,
-    TermsAnswer,
+    ShownTermsAnswer,
     WaitingRoomAnswer,
 )
 from chalicelib.store.models import Participant
 from chalicelib.waiting_room import frames, joining
 from chalicelib.waiting_room.room import DeviceResult
-from chalicelib.waiting_room.terms_fallback import shown_terms
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
@@ -85,7 +85,7 @@ def waiting_room() -> Response:
         ),
         clinicians=[RoomClinicianAnswer(display_name=name) for name in view.clinician_names],
         me=me_body(participant),
-        terms=TermsAnswer(
+        terms=ShownTermsAnswer(
             version=terms.version,
             language=Language(terms.language),
             text=terms.text,

@@ -114,7 +114,7 @@ class RoomClinicianAnswer(Struct, kw_only=True):
     display_name: str
 
 
-class TermsAnswer(Struct, kw_only=True):
+class ShownTermsAnswer(Struct, kw_only=True):
     version: int
     language: Language
     text: str
@@ -142,7 +142,7 @@ class WaitingRoomAnswer(Struct, kw_only=True):
     consultation: RoomConsultationAnswer
     clinicians: list[RoomClinicianAnswer]
     me: MeAnswer
-    terms: TermsAnswer
+    terms: ShownTermsAnswer
     delay: DelayAnswer | None
     estimate: EstimateAnswer | None
     step: Step

@@ -83,10 +83,9 @@ class Clinic(Model):
     time_zone = UnicodeAttribute()
     default_language = UnicodeAttribute(default="en")
     settings = ClinicSettings(default=ClinicSettings)
-    #: The clinic's current terms version (0: the catalogue's default text); written by
-    #: `chalicelib.consent`, read by the waiting room.
-    terms_version = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
+    #: The clinic's current terms (`ClinicTerms.version`); 0 = the catalogues' default text.
+    terms_version = NumberAttribute(default=0)
 
 
 class ClinicianByEmail(GlobalSecondaryIndex["Clinician"]):
@@ -314,7 +313,7 @@ class Participant(ConsultationItem, discriminator="participant"):
     device_check = DeviceCheck(null=True)
     join_with = UnicodeAttribute(null=True)  # "video" | "audio"
     notify_when_called = BooleanAttribute(default=False)
-    #: The terms version the participant accepted last; written by `chalicelib.consent`.
+    #: The clinic's terms version this participant accepted (`chalicelib.consent`).
     accepted_terms_version = NumberAttribute(null=True)
 
 

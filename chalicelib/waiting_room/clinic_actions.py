@@ -18,9 +18,11 @@ its change with one conditional write, then pushes and sends:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 
 from chalicelib.auth.principals import Principal
 from chalicelib.clock import Clock
@@ -28,7 +30,7 @@ from chalicelib.consultations import queries
 from chalicelib.consultations.reminder_timing import reminder_channel
 from chalicelib.consultations.transactions import ConsultationTransaction
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.messaging.courier import Courier
+from chalicelib.messaging.courier import Courier, Outcome
 from chalicelib.participants.link_delivery import LinkIssuer, send_with_link
 from chalicelib.store.enums import ConsultationStatus, DeliveryStatus, Presence
 from chalicelib.store.models import (
@@ -69,7 +71,7 @@ class ClinicActions:
     def start(self, principal: Principal, consultation_id: str) -> Called:
         consultation, participants = self._scheduled(principal, consultation_id)
         now, number = self._clock.now(), int(consultation.call_number or 0)
-        started = [
+        started: list[Action] = [
             ConsultationItem.due_at.remove(),  # Start ends the late notices
             ConsultationItem.due_day.remove(),
             Consultation.call_number.set(number + 1),
@@ -112,7 +114,9 @@ class ClinicActions:
         consultation, participants = self._scheduled(principal, consultation_id)
         now = self._clock.now()
         previous = int(consultation.delay.number) if consultation.delay is not None else 0
-        delay = DelayNotice(minutes=minutes, text=note, announced_at=now, number=previous + 1)
+        delay = DelayNotice(  # type: ignore[no-untyped-call]
+            minutes=minutes, text=note, announced_at=now, number=previous + 1
+        )
         unchanged = (
             Consultation.delay.does_not_exist()
             if consultation.delay is None
@@ -178,13 +182,26 @@ class ClinicActions:
                 participant,
                 channel,
                 clinic=clinic,
-                send=lambda link, who=participant, on=channel: self._courier.send_called(
-                    consultation, who, link, on, clinic=clinic, attempt=call_number
+                send=functools.partial(
+                    self._send_called, consultation, participant, channel, clinic, call_number
                 ),
             )
             if sent.message.status == DeliveryStatus.SENT:
                 texted.append(participant.participant_id)
         return texted
+
+    def _send_called(
+        self,
+        consultation: Consultation,
+        participant: Participant,
+        channel: str,
+        clinic: Clinic,
+        call_number: int,
+        link: str,
+    ) -> Outcome:
+        return self._courier.send_called(
+            consultation, participant, link, channel, clinic=clinic, attempt=call_number
+        )
 
     def _of_clinic(
         self, principal: Principal, consultation_id: str

@@ -135,7 +135,7 @@ class WaitingRoom:
         """
         room = self._open_room(principal)
         now = room.now
-        check = DeviceCheck(
+        check = DeviceCheck(  # type: ignore[no-untyped-call]
             camera=result.camera,
             microphone=result.microphone,
             speaker=result.speaker,
@@ -146,7 +146,10 @@ class WaitingRoom:
             bitrate_kbps=result.bitrate_kbps,
             checked_at=now,
         )
-        fields = [Participant.device_check.set(check), Participant.join_with.set(result.join_with)]
+        fields: list[Action] = [
+            Participant.device_check.set(check),
+            Participant.join_with.set(result.join_with),
+        ]
         participant = room.participant
         if not presence.move(
             participant, Presence.DEVICE_CHECKED, now, room.consultation, extra=fields
@@ -169,7 +172,7 @@ class WaitingRoom:
         if participant.presence == Presence.WAITING:
             return participant
         expected = self._progress.expected_for(consultation, room.now)
-        estimate = [
+        estimate: list[Action] = [
             Consultation.expected_start_at.set(expected),
             Consultation.estimate_revision.set(int(consultation.revision or 0)),
         ]

@@ -97,8 +97,9 @@ def test_opening_the_link_moves_invited_to_link_opened_once_and_tells_the_clinic
 
     item = participant(consultation_id, first.participant_id)
     assert item.presence == "link_opened" and item.presence_at is not None
+    first.accept_terms()
     pushed = world.frames("dash-k1", "waiting_room.participant")
-    assert [frame["presence"] for frame in pushed] == ["link_opened"]
+    assert [frame["presence"] for frame in pushed] == ["link_opened", "terms_accepted"]
     assert pushed[0]["consultation_id"] == consultation_id
     assert set(pushed[0]) == {
         "type",
@@ -498,6 +499,15 @@ def test_a_cancelled_consultation_says_so_and_refuses_moves(
     error = json.loads(refused.body)["error"]
     assert (error["code"], error["status"]) == ("consultation_over", "cancelled")
     assert "annulée" in error["message"]
+    for connection in (patient.connection_id, "dash-k1"):
+        assert world.frames(connection, "waiting_room.consultation") == [
+            {
+                "type": "waiting_room.consultation",
+                "consultation_id": patient.consultation_id,
+                "status": "cancelled",
+            }
+        ]
+    assert world.frames("dash-k2") == []
 
 
 # --- the clinic's views -------------------------------------------------------------------
@@ -534,3 +544,62 @@ def test_the_day_list_and_the_consultation_show_each_participants_place(
 
 def _at(hour: int, minute: int) -> datetime:
     return START.replace(hour=hour, minute=minute)
+
+
+# --- bad input and the language switcher --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/participant/device-check", {**DEVICE_CHECK, "camera": "blue"}, "camera"),
+        ("/api/participant/device-check", {**DEVICE_CHECK, "loss_percent": 101}, "loss_percent"),
+        ("/api/participant/device-check", {**DEVICE_CHECK, "join_with": "fax"}, "join_with"),
+        ("/api/participant/notify-when-called", {"enabled": "yes"}, "enabled"),
+        ("/api/participant/language", {"language": "xx"}, "language"),
+    ],
+)
+def test_a_bad_participant_body_is_a_400_naming_the_field_and_changes_nothing(
+    world: World, path: str, body: dict[str, object], field: str
+) -> None:
+    patient = world.patient_of(world.schedule())
+    world.websocket_api.sent.clear()
+    method = "POST" if path.endswith("device-check") else "PUT"
+    response = patient.send(method, path, body)
+    assert response.status_code == 400, response.body
+    assert json.loads(response.body)["error"]["field"] == field
+    item = participant(patient.consultation_id, patient.participant_id)
+    assert (item.device_check, item.notify_when_called, item.language) == (None, False, "fr")
+    assert dict(world.websocket_api.sent) == {}
+
+
+@pytest.mark.parametrize(
+    "body", [{"minutes": 0}, {"minutes": 241}, {"minutes": 5, "text": "x" * 161}]
+)
+def test_a_bad_delay_is_a_400_and_nobody_is_told(
+    world: World, clock: FrozenClock, body: dict[str, object]
+) -> None:
+    patient = ready(world, clock)
+    world.websocket_api.sent.clear()
+    response = world.clinician("c1").send(
+        "POST", f"/api/consultations/{patient.consultation_id}/delay", body
+    )
+    assert response.status_code == 400
+    assert consultation(patient.consultation_id).delay is None
+    assert dict(world.websocket_api.sent) == {} and sms_sent() == []
+
+
+def test_the_language_switcher_changes_the_page_and_the_next_messages(
+    world: World, clock: FrozenClock
+) -> None:
+    patient = ready(world, clock)
+    patient.send("POST", "/api/participant/waiting")
+    changed = patient.send("PUT", "/api/participant/language", {"language": "de"})
+    world.clinician("c1").send(
+        "POST", f"/api/consultations/{patient.consultation_id}/delay", {"minutes": 10}
+    )
+
+    assert json.loads(changed.body)["me"]["language"] == "de"
+    assert patient.room()["terms"]["language"] == "de"
+    [(_, text)] = sms_sent()
+    assert "verzögert sich um etwa 10 Minuten" in text

@@ -66,13 +66,18 @@ class Patient:
         return answer
 
     def accept_terms(self) -> None:
-        """What the consent route does (the lead's part): the current version accepted and,
-        from `invited`/`link_opened`, presence `terms_accepted`."""
-        item = participant(self.consultation_id, self.participant_id)
-        actions = [Participant.accepted_terms_version.set(0)]
-        if item.presence in ("invited", "link_opened"):
-            actions.append(Participant.presence.set("terms_accepted"))
-        item.update(actions=actions)
+        """Accept the terms the waiting room shows, through the consent route."""
+        terms = self.room()["terms"]
+        response = self.send(
+            "POST",
+            "/api/participant/consents",
+            {
+                "terms_version": terms["version"],
+                "sha256": terms["sha256"],
+                "language": terms["language"],
+            },
+        )
+        assert response.status_code in (200, 201), response.body
 
 
 @dataclass
