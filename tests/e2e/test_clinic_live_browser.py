@@ -214,6 +214,19 @@ def test_frames_update_the_consultation_page_live(
     push_to_clinic_staff(stack_app, CLINIC_ID, participant_frame(record, "in_call"))
     expect(room).to_contain_text("In the call")
     expect(page.locator("#arrival-message")).to_be_empty()  # old news is taken away
+    consents = f"/api/consultations/{record['consultation_id']}/consents"
+    with page.expect_request(lambda r: r.method == "GET" and r.url.endswith(consents)):
+        push_to_clinic_staff(
+            stack_app,
+            CLINIC_ID,
+            {
+                "type": "waiting_room.consent",
+                "consultation_id": record["consultation_id"],
+                "participant_id": record["participants"][0]["participant_id"],
+                "terms_version": 0,
+                "accepted_at": datetime.now(UTC).isoformat(),
+            },
+        )
     assert_accessible(page)
     screenshot(page, shots, "consultation-live")
 

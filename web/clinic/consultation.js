@@ -126,6 +126,10 @@ function onParticipant(frame) {
     return;
   }
   keepingFocus(() => renderWaitingRoom(waitingSection, current, waitingContext));
+  if (frame.presence === "terms_accepted" && before !== "terms_accepted") {
+    // the acceptance's own frame (`waiting_room.consent`) may come too, or not at all
+    renderConsents(consentsSection, consultationId, { session, clinic });
+  }
   const arrival = document.getElementById("arrival-message");
   if (frame.presence !== "waiting" && arrival.dataset.participantId === frame.participant_id) {
     say(arrival, ""); // no longer waiting: the news is old
