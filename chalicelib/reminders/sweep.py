@@ -2,9 +2,10 @@
 
 Creating or rescheduling a consultation gives each participant with a reminder channel
 (`reminder_timing.reminder_channel`) `due_at` = start - the clinic's `reminder_lead_minutes`,
-in the sparse `by_due_work` index; cancelling removes it. `Reminders.run` finds what is due
-(`queries.due_work`, never a Scan), sends each reminder with a fresh personal
-link, and clears `due_at` under the condition that it still holds the value read, so a
+in the sparse `by_due_work` index; cancelling removes it, and so does entering the waiting
+room. The minute sweep (`chalicelib.consultations.due_work`, never a Scan) hands each due
+participant to `Reminders.remind`, which sends the reminder with a fresh personal link and
+clears `due_at` under the condition that it still holds the value read, so a
 concurrent reschedule keeps its new time. The attempt number is the due time in minutes
 since the epoch: a re-run or a retried Lambda finds its ledger claim taken and sends
 nothing, while a consultation moved to a later time reminds again.
