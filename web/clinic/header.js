@@ -1,7 +1,13 @@
-// The header of every signed-in clinic page: the clinic's name (a link to the day view), who
-// is signed in (the page's one role=status element) and the Sign out button.
+// The header of every signed-in clinic page: the clinic's name (a link to the day view), the
+// navigation (Consultations, Terms), who is signed in (the page's one role=status element)
+// and the Sign out button. The current page's link carries aria-current="page".
 import { el } from "/shared/dom.js";
 import { say } from "/shared/messages.js";
+
+const NAVIGATION = [
+  ["/clinic/", "Consultations"],
+  ["/clinic/terms.html", "Terms"],
+];
 
 export function renderHeader(header, session, clinic) {
   const who = header.querySelector("[role=status]");
@@ -18,6 +24,18 @@ export function renderHeader(header, session, clinic) {
     }
   });
   const brand = el("a", { class: "brand", href: "/clinic/" }, clinic.name);
-  header.prepend(brand);
+  const here = window.location.pathname.replace(/index\.html$/, "");
+  const navigation = el(
+    "nav",
+    { "aria-label": "Clinic pages" },
+    el(
+      "ul",
+      {},
+      NAVIGATION.map(([href, label]) =>
+        el("li", {}, el("a", { href, "aria-current": here === href ? "page" : null }, label)),
+      ),
+    ),
+  );
+  header.prepend(brand, navigation);
   header.append(signOut, problem);
 }
