@@ -47,6 +47,21 @@ class Acceptance:
     created: bool
 
 
+#: The websocket frame that tells a consultation's clinicians of a new acceptance.
+CONSENT_FRAME = "waiting_room.consent"
+
+
+def consent_frame(record: ConsentRecord) -> dict[str, object]:
+    """Who accepted which version, when: ids and times only, never the text or a name."""
+    return {
+        "type": CONSENT_FRAME,
+        "consultation_id": record.consultation_id,
+        "participant_id": record.participant_id,
+        "terms_version": int(record.terms_version),
+        "accepted_at": record.accepted_at.isoformat(),
+    }
+
+
 def record_key(participant_id: str, version: int) -> str:
     return f"{participant_id}#{version:06d}"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
+from chalicelib.consent.records import consent_frame
 from chalicelib.consent.terms import TermsVersion, versions_of
 from chalicelib.errors import NotFound
 from chalicelib.i18n.languages import Language
@@ -65,8 +66,13 @@ def accept_terms() -> Response:
         language=str(body.language),
         user_agent=request.headers.get("user-agent"),
     )
-    if accepted.created:  # the dashboard sees the participant's new place
-        services().room_broadcast.participant_state(standing.consultation, accepted.participant)
+    if accepted.created:  # the dashboard sees the participant's new place and the record
+        broadcast = services().room_broadcast
+        consultation = standing.consultation
+        broadcast.participant_state(consultation, accepted.participant)
+        broadcast.to_room(
+            clinic.clinic_id, consultation.consultation_id, consent_frame(accepted.record)
+        )
     receipt = _receipt(clinic, standing, accepted.record)
     return answer(receipt, 201 if accepted.created else 200)
 

@@ -19,6 +19,7 @@ import pytest
 from chalice import Chalice
 from chalice.test import Client
 
+from chalicelib.auth.principals import Principal
 from chalicelib.consent.records import ConsentBook
 from chalicelib.consent.terms import TermsEditor, shown_terms
 from chalicelib.participants.links import COOKIE_NAME as PARTICIPANT_COOKIE
@@ -34,7 +35,7 @@ from chalicelib.wiring import services
 from tests.conftest import START
 from tests.support import builders
 from tests.support.clinic_api import Session, body_of, seed_clinics
-from tests.support.fakes import serialise_moto_dynamodb
+from tests.support.fakes import FakeWebsocketApi, serialise_moto_dynamodb
 
 STARTS = START + timedelta(hours=1)
 BROWSER = "Mozilla/5.0 (Linux; Android 12; Pixel 5) Chrome/120 Mobile"
@@ -280,3 +281,32 @@ def test_bad_acceptances_are_refused_by_name(client: Client, body: dict[str, Any
     response = accept(client, cookie_of("p1"), **body)
     assert response.status_code == 400, response.body
     assert list(ConsentRecord.query("v1")) == []
+
+
+def test_an_acceptance_reaches_the_clinics_staff_and_no_one_outside(
+    client: Client, websocket_api: FakeWebsocketApi
+) -> None:
+    record = services().connections.record
+    record("staff-k1", Principal.of_clinician("c2", "k1"))
+    record("staff-k2", Principal.of_clinician("c3", "k2"))
+    other = Principal(kind="participant", id="p2", clinic_id="k1", consultation_id="v2")
+    record("patient-v2", other)
+
+    assert accept(client, cookie_of("p1"), **current()).status_code == 201
+    assert accept(client, cookie_of("p1"), **current()).status_code == 200  # told once
+
+    frames = websocket_api.frames("staff-k1")
+    consent = [frame for frame in frames if frame["type"] == "waiting_room.consent"]
+    assert consent == [
+        {
+            "type": "waiting_room.consent",
+            "consultation_id": "v1",
+            "participant_id": "p1",
+            "terms_version": 0,
+            "accepted_at": START.isoformat(),
+        }
+    ]
+    states = [frame for frame in frames if frame["type"] == "waiting_room.participant"]
+    assert [(s["participant_id"], s["presence"]) for s in states] == [("p1", "terms_accepted")]
+    assert websocket_api.frames("staff-k2") == []
+    assert websocket_api.frames("patient-v2") == []
