@@ -16,6 +16,7 @@ from chalicelib.routes import (
     consent,
     consultations,
     error_responses,
+    files,
     health,
     openapi,
     participant_sessions,
@@ -44,6 +45,7 @@ app.register_blueprint(ws_tickets.blueprint)
 app.register_blueprint(participant_sessions.blueprint)
 app.register_blueprint(participant_texts.blueprint)
 app.register_blueprint(consent.blueprint)
+app.register_blueprint(files.blueprint)
 
 connect = app.on_ws_connect()(websocket.connect)
 message = app.on_ws_message()(websocket.message)

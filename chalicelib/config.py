@@ -51,6 +51,8 @@ class Settings:
     sender_email: str | None = None
     #: Where people open the web UI (links in emails point there), without a trailing slash.
     public_base_url: str | None = None
+    #: The S3 bucket of chat files; files are unavailable (a config error) without it.
+    attachments_bucket: str | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -76,6 +78,7 @@ class Settings:
             ),
             sender_email=env.optional("VESTIBULE_SENDER_EMAIL"),
             public_base_url=_without_trailing_slash(env.optional("VESTIBULE_PUBLIC_BASE_URL")),
+            attachments_bucket=env.optional("VESTIBULE_ATTACHMENTS_BUCKET"),
         )
 
     def table_name(self, base_name: str) -> str:
