@@ -50,7 +50,9 @@ class ChatHandlers:
             sender=context.connection.connection_id,
         )
         if sent.created:
-            self.deliver(member, message_frame(sent.message), excluding=context.connection.connection_id)
+            self.deliver(
+                member, message_frame(sent.message), excluding=context.connection.connection_id
+            )
         return message.reply(
             "chat.sent", client_id=sent.message.client_id, message=message_body(sent.message)
         )
@@ -65,7 +67,9 @@ class ChatHandlers:
             before=page.before,
         )
 
-    def deliver(self, member: Member, frame: dict[str, Any], *, excluding: str | None = None) -> int:
+    def deliver(
+        self, member: Member, frame: dict[str, Any], *, excluding: str | None = None
+    ) -> int:
         """Push to the consultation's members (but `excluding`, a sender that gets its ack)."""
         return deliver(
             self._pusher, self._registry, member.consultation, frame, excluding=excluding

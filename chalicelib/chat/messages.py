@@ -127,14 +127,13 @@ class ChatBook:
     def history(self, consultation_id: str, before: object = None) -> HistoryPage:
         """Up to 50 messages before the cursor (or the latest 50), oldest first."""
         partition = ConsultationItem.partition(consultation_id)
-        if before is None:
-            key = ConsultationItem.sk.startswith(CHAT_SK_PREFIX)
-            cursor_sk = None
-        else:
+        cursor_sk = None
+        if before is not None:
             if not isinstance(before, str) or not CURSOR.match(before):
                 raise InvalidField("before", "'before' must be a cursor from an earlier page")
             cursor_sk = f"{CHAT_SK_PREFIX}{before}"
-            key = ConsultationItem.sk.between(CHAT_SK_PREFIX, cursor_sk)
+        # "~" sorts after every digit: without a cursor the range is all of the chat
+        key = ConsultationItem.sk.between(CHAT_SK_PREFIX, cursor_sk or f"{CHAT_SK_PREFIX}~")
         found = [
             item
             for item in ConsultationItem.query(
@@ -168,9 +167,7 @@ class ChatBook:
 
 def checked_client_id(client_id: object) -> str:
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
-        raise InvalidField(
-            "client_id", "'client_id' must be 1 to 64 letters, digits, '-' or '_'"
-        )
+        raise InvalidField("client_id", "'client_id' must be 1 to 64 letters, digits, '-' or '_'")
     return client_id
 
 

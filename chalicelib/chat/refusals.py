@@ -38,4 +38,3 @@ class ChatRateLimited(RateLimited):
             text(language, "chat.refused.rate_limited", seconds=retry_after),
             retry_after=retry_after,
         )
-

@@ -19,6 +19,7 @@ data (the upload item carries its `expires_at`; the bucket's lifecycle rule the 
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -111,7 +112,10 @@ class Attachments:
     def complete(self, member: Member, file_id: str) -> Completed:
         store = self._require_store()
         upload = self._upload(member, file_id)
-        if upload.uploader_kind != member.principal.kind or upload.uploader_id != member.principal.id:
+        if (
+            upload.uploader_kind != member.principal.kind
+            or upload.uploader_id != member.principal.id
+        ):
             raise NotFound("no such file")
         if upload.status == ACCEPTED:
             return Completed(self._message_of(upload), created=False)
@@ -127,7 +131,7 @@ class Attachments:
             return self._refuse(member, upload, verdict.refusal or "type_not_allowed")
         message = self._chat.new_message(
             member,
-            attachment=ChatAttachment(
+            attachment=ChatAttachment(  # type: ignore[no-untyped-call]
                 object_key=upload.object_key,
                 content_type=verdict.content_type,
                 size_bytes=stored.size,
@@ -144,9 +148,13 @@ class Attachments:
                         FileUpload.status.set(ACCEPTED),
                         FileUpload.content_type.set(verdict.content_type),
                         FileUpload.size_bytes.set(stored.size),
-                        FileUpload.object_version.set(stored.version_id),
                         FileUpload.object_etag.set(stored.etag),
                         FileUpload.message_sk.set(message.sk),
+                        *(
+                            [FileUpload.object_version.set(stored.version_id)]
+                            if stored.version_id
+                            else []
+                        ),
                     ],
                     condition=FileUpload.status == PENDING,
                 )
@@ -182,13 +190,11 @@ class Attachments:
 
     def _refuse(self, member: Member, upload: FileUpload, reason: str) -> Completed:
         self._require_store().delete(upload.object_key)
-        try:
+        with contextlib.suppress(UpdateError):  # a racing complete decided first: same answer
             upload.update(
                 actions=[FileUpload.status.set(REFUSED), FileUpload.refusal.set(reason)],
                 condition=FileUpload.status == PENDING,
             )
-        except UpdateError:
-            pass  # a racing complete decided first; the answer is the same refusal
         raise FileRefused(member.language, reason)
 
     def _upload(self, member: Member, file_id: str) -> FileUpload:

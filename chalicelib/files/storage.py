@@ -113,9 +113,12 @@ class AttachmentStore:
 
 def content_disposition(file_name: str) -> str:
     """`attachment` with an ASCII fallback name and the exact name (RFC 6266 / 8187)."""
-    fallback = "".join(
-        c if c.isascii() and (c.isalnum() or c in " ._-()") else "_" for c in file_name
-    ).strip() or "file"
+    fallback = (
+        "".join(
+            c if c.isascii() and (c.isalnum() or c in " ._-()") else "_" for c in file_name
+        ).strip()
+        or "file"
+    )
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
 
 

@@ -19,13 +19,13 @@ from chalice.test import Client
 
 from chalicelib.auth.principals import Principal
 from chalicelib.chat.messages import HISTORY_PAGE
+from chalicelib.consultations.queries import load_waiting_room
 from chalicelib.store.models import (
     ChatMessage,
     ChatSendReceipt,
     Consultation,
     ConsultationItem,
 )
-from chalicelib.consultations.queries import load_waiting_room
 from chalicelib.wiring import services
 from tests.conftest import START
 from tests.support import builders
@@ -81,7 +81,13 @@ def send(client: Client, connection_id: str, **frame: Any) -> dict[str, Any]:
 
 def chat(client: Client, connection_id: str, client_id: str, text: str, **extra: Any) -> dict:
     return send(
-        client, connection_id, type="chat.send", id=client_id, client_id=client_id, text=text, **extra
+        client,
+        connection_id,
+        type="chat.send",
+        id=client_id,
+        client_id=client_id,
+        text=text,
+        **extra,
     )
 
 
@@ -247,7 +253,9 @@ def test_history_pages_back_fifty_at_a_time(client: Client, clock: FrozenClock) 
 
     latest = send(client, "g1", type="chat.history", id="h1")
     assert [m["text"] for m in latest["messages"]] == [f"message {n}" for n in range(70, 120)]
-    older = send(client, "c1", type="chat.history", id="h2", consultation_id="v1", before=latest["before"])
+    older = send(
+        client, "c1", type="chat.history", id="h2", consultation_id="v1", before=latest["before"]
+    )
     assert [m["text"] for m in older["messages"]] == [f"message {n}" for n in range(20, 70)]
     oldest = send(client, "g1", type="chat.history", id="h3", before=older["before"])
     assert [m["text"] for m in oldest["messages"]] == [f"message {n}" for n in range(0, 20)]

@@ -67,7 +67,9 @@ def client(app: Chalice) -> Iterator[Client]:
 class Person:
     """A participant (session cookie) or clinician (session + CSRF) calling the file routes."""
 
-    def __init__(self, client: Client, *, participant: str | None = None, clinician: str | None = None):
+    def __init__(
+        self, client: Client, *, participant: str | None = None, clinician: str | None = None
+    ):
         self._client = client
         if participant is not None:
             partition = ConsultationItem.partition("v1" if participant != "p2" else "v2")
@@ -138,7 +140,10 @@ def test_asking_to_upload_gives_a_presigned_post_scoped_to_the_consultation(clie
     assert grant["expires_in"] == 300 and grant["max_bytes"] == TEN_MB
     upload = FileUpload.get(ConsultationItem.partition("v1"), FileUpload.sort_key(grant["file_id"]))
     assert upload.status == "pending"
-    assert upload.expires_at == Consultation.get(ConsultationItem.partition("v1"), "CONSULTATION").expires_at
+    assert (
+        upload.expires_at
+        == Consultation.get(ConsultationItem.partition("v1"), "CONSULTATION").expires_at
+    )
 
 
 def test_a_type_other_than_jpeg_png_or_pdf_is_refused_before_the_upload(client: Client) -> None:
@@ -182,8 +187,18 @@ def test_an_accepted_file_is_a_chat_message_for_every_member(
         (files.EXECUTABLE, "photo.jpg", "image/jpeg", "type_not_allowed"),  # a renamed .exe
         (files.HTML_PAGE, "letter.pdf", "application/pdf", "type_not_allowed"),
         (files.SVG_WITH_SCRIPT, "drawing.png", "image/png", "type_not_allowed"),
-        (files.pdf(catalog_extra=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >> "), "a.pdf", "application/pdf", "pdf_active_content"),
-        (files.jpeg_with_exif(files.tiff_with_gps()), "holiday.jpg", "image/jpeg", "image_location"),
+        (
+            files.pdf(catalog_extra=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >> "),
+            "a.pdf",
+            "application/pdf",
+            "pdf_active_content",
+        ),
+        (
+            files.jpeg_with_exif(files.tiff_with_gps()),
+            "holiday.jpg",
+            "image/jpeg",
+            "image_location",
+        ),
         (b"%PDF-1.7\n" + b"0" * (TEN_MB + 1024 * 1024), "big.pdf", "application/pdf", "too_large"),
     ],
 )
@@ -210,7 +225,10 @@ def test_a_refused_file_is_deleted_and_refused_in_the_senders_language(
     assert all(websocket_api.frames(c) == [] for c in ("p1", "g1", "c1"))
     again = person.complete(file_id)
     assert again.status_code == 422 and body_of(again)["error"]["reason"] == reason
-    assert FileUpload.get(ConsultationItem.partition("v1"), FileUpload.sort_key(file_id)).status == "refused"
+    assert (
+        FileUpload.get(ConsultationItem.partition("v1"), FileUpload.sort_key(file_id)).status
+        == "refused"
+    )
 
 
 def test_a_clinician_reads_a_refusal_in_their_own_language(client: Client) -> None:
@@ -269,7 +287,8 @@ def test_members_download_through_a_short_presigned_get_and_each_download_is_aud
         query = parse_qs(urlsplit(url).query)
         assert query["X-Amz-Expires"] == ["60"]
         assert query["response-content-disposition"] == [
-            "attachment; filename=\"lettre m_dicale.pdf\"; filename*=UTF-8''lettre%20m%C3%A9dicale.pdf"
+            'attachment; filename="lettre m_dicale.pdf"; '
+            "filename*=UTF-8''lettre%20m%C3%A9dicale.pdf"
         ]
         assert query["response-content-type"] == ["application/pdf"]
         assert "versionId" in query
@@ -281,7 +300,9 @@ def test_members_download_through_a_short_presigned_get_and_each_download_is_aud
         ("file.downloaded", "clinician", "c1"),
         ("file.downloaded", "participant", "g1"),
     ]
-    assert all(e.consultation_id == "v1" and e.details.as_dict() == {"file_id": file_id} for e in events)
+    assert all(
+        e.consultation_id == "v1" and e.details.as_dict() == {"file_id": file_id} for e in events
+    )
 
 
 def test_outsiders_cannot_upload_to_or_download_from_a_consultation(client: Client) -> None:

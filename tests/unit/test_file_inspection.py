@@ -21,7 +21,10 @@ from tests.support import sample_files as files
         (files.png(extra_chunks=[(b"eXIf", files.tiff_without_gps())]), "image/png"),
         # /OpenAction that only opens a page, and a link: ordinary letters have them
         (files.pdf(catalog_extra=b"/OpenAction [3 0 R /Fit] "), "application/pdf"),
-        (files.pdf(objects=[files.object_stream(b"<< /Type /Annot /Subtype /Link >>")]), "application/pdf"),
+        (
+            files.pdf(objects=[files.object_stream(b"<< /Type /Annot /Subtype /Link >>")]),
+            "application/pdf",
+        ),
     ],
 )
 def test_allowed_files_are_accepted_with_the_type_of_their_bytes(
@@ -44,18 +47,43 @@ JS_ACTION = b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >> "
         (b"GIF89a" + b"\x00" * 20, "type_not_allowed"),
         (b"%PDF-" + b"\x00" * (MAX_BYTES - 4), "too_large"),
         (files.pdf(catalog_extra=JS_ACTION), "pdf_active_content"),
-        (files.pdf(catalog_extra=b"/OpenAction << /S /J#61vaScript /J#53 (x) >> "), "pdf_active_content"),
-        (files.pdf(catalog_extra=b"/AA << /O << /S /Launch /F (cmd.exe) >> >> "), "pdf_active_content"),
+        (
+            files.pdf(catalog_extra=b"/OpenAction << /S /J#61vaScript /J#53 (x) >> "),
+            "pdf_active_content",
+        ),
+        (
+            files.pdf(catalog_extra=b"/AA << /O << /S /Launch /F (cmd.exe) >> >> "),
+            "pdf_active_content",
+        ),
         (files.pdf(catalog_extra=b"/Names << /EmbeddedFiles 5 0 R >> "), "pdf_active_content"),
-        (files.pdf(objects=[b"<< /Type /EmbeddedFile /Length 0 >>\nstream\n\nendstream"]), "pdf_active_content"),
-        (files.pdf(objects=[files.object_stream(b"<< /S /JavaScript /JS (app.alert(1)) >>")]), "pdf_active_content"),
-        (files.pdf(objects=[files.object_stream(b"<< /S /JS >>", filter_name=b"/ASCIIHexDecode")]), "pdf_unreadable"),
+        (
+            files.pdf(objects=[b"<< /Type /EmbeddedFile /Length 0 >>\nstream\n\nendstream"]),
+            "pdf_active_content",
+        ),
+        (
+            files.pdf(objects=[files.object_stream(b"<< /S /JavaScript /JS (app.alert(1)) >>")]),
+            "pdf_active_content",
+        ),
+        (
+            files.pdf(
+                objects=[files.object_stream(b"<< /S /JS >>", filter_name=b"/ASCIIHexDecode")]
+            ),
+            "pdf_unreadable",
+        ),
         (files.pdf(catalog_extra=b"/Encrypt 5 0 R "), "pdf_unreadable"),
         (files.jpeg_with_exif(files.tiff_with_gps()), "image_location"),
         (files.jpeg_with_exif(files.tiff_with_gps(big_endian=True)), "image_location"),
         (files.png(extra_chunks=[(b"eXIf", files.tiff_with_gps())]), "image_location"),
         (
-            files.png(extra_chunks=[(b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00\x00\x00<x:xmpmeta><rdf:Description exif:GPSLatitude='48,51N'/></x:xmpmeta>")]),
+            files.png(
+                extra_chunks=[
+                    (
+                        b"iTXt",
+                        b"XML:com.adobe.xmp\x00\x00\x00\x00\x00<x:xmpmeta>"
+                        b"<rdf:Description exif:GPSLatitude='48,51N'/></x:xmpmeta>",
+                    )
+                ]
+            ),
             "image_location",
         ),
         (
@@ -84,7 +112,9 @@ def test_refused_files_name_why(data: bytes, refusal: str) -> None:
     assert verdict.refusal == refusal
 
 
-def test_a_decompression_bomb_in_an_object_stream_is_unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_decompression_bomb_in_an_object_stream_is_unreadable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from chalicelib.files import pdf
 
     monkeypatch.setattr(pdf, "MAX_INFLATED_BYTES", 1000)
