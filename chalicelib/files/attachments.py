@@ -42,6 +42,10 @@ from chalicelib.store.models import ChatAttachment, ChatMessage, ConsultationIte
 UPLOAD_EXPIRY_SECONDS = 300
 DOWNLOAD_EXPIRY_SECONDS = 60
 MAX_FILE_NAME = 200
+#: Files are taken until this long after the planned end: an object (deleted by the bucket's
+#: lifecycle `retention_days` after it is written) then outlives the consultation's data by
+#: at most this, plus S3's rounding to midnight UTC.
+UPLOAD_GRACE = timedelta(hours=2)
 UPLOAD_LIMIT = Limit(scope="file-upload", hits=30, window=timedelta(minutes=10))
 PENDING, ACCEPTED, REFUSED = "pending", "accepted", "refused"
 
@@ -82,9 +86,13 @@ class Attachments:
         name = clean_file_name(file_name)
         if content_type not in ALLOWED_TYPES:
             raise FileRefused(member.language, "type_not_allowed")
+        consultation = member.consultation
+        if consultation.starts_at is not None:
+            ends_at = consultation.starts_at + timedelta(minutes=int(consultation.duration_minutes))
+            if self._clock.now() > ends_at + UPLOAD_GRACE:
+                raise FileRefused(member.language, "consultation_over")
         self._limiter.hit(UPLOAD_LIMIT, f"{member.principal.kind}:{member.principal.id}")
         file_id = uuid.uuid4().hex
-        consultation = member.consultation
         key = f"consultations/{consultation.consultation_id}/{file_id}"
         upload = FileUpload(
             pk=consultation.pk,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -35,7 +36,7 @@ from tests.conftest import START
 from tests.support import builders
 from tests.support import sample_files as files
 from tests.support.clinic_api import Session, body_of, seed_clinics
-from tests.support.fakes import FakeWebsocketApi, serialise_moto_dynamodb
+from tests.support.fakes import FakeWebsocketApi, FrozenClock, serialise_moto_dynamodb
 
 BUCKET = "vestibule-test-attachments"
 TEN_MB = 10 * 1024 * 1024
@@ -235,6 +236,19 @@ def test_a_clinician_reads_a_refusal_in_their_own_language(client: Client) -> No
     refused = Person(client, clinician="c1").send(files.EXECUTABLE, "x.jpg", "image/jpeg")
     assert refused.status_code == 422
     assert "only photos" in body_of(refused)["error"]["message"]  # c1's language is English
+
+
+def test_files_are_taken_until_two_hours_after_the_planned_end(
+    client: Client, clock: FrozenClock
+) -> None:
+    clock.advance(timedelta(minutes=20) + timedelta(hours=2))  # START + 20 min is the end
+    person = Person(client, clinician="c1")  # a participant's link ends an hour after the end
+    assert person.ask().status_code == 201
+    clock.advance(timedelta(seconds=1))
+    late = person.ask()
+    assert late.status_code == 422
+    assert body_of(late)["error"]["reason"] == "consultation_over"
+    assert body_of(late)["error"]["message"].startswith("The consultation is over")
 
 
 def test_completing_before_the_upload_says_it_did_not_arrive(client: Client) -> None:
