@@ -77,7 +77,7 @@ def build(app: Chalice, options: StackOptions) -> web.Application:
         runtime,
         interval=options.sweep_interval,
         region=settings.region,
-        after_run=lambda at: retention.expire(at, s3=s3, bucket=settings.attachments_bucket),
+        after_run=retention.Schedule(s3=s3, bucket=settings.attachments_bucket).run,
     )
     status = StatusChecks(
         app=app,

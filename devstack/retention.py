@@ -20,6 +20,24 @@ from pynamodb.models import Model
 
 from chalicelib.store.models import TABLE_MODELS
 
+#: AWS takes minutes to days; scanning every table each second (the tests' sweeper) is waste.
+EVERY = timedelta(minutes=1)
+
+
+class Schedule:
+    """`expire` at most once a minute, however often the sweeper runs."""
+
+    def __init__(self, *, s3: Any, bucket: str | None) -> None:
+        self._s3 = s3
+        self._bucket = bucket
+        self._last: datetime | None = None
+
+    def run(self, now: datetime) -> Expired | None:
+        if self._last is not None and now - self._last < EVERY:
+            return None
+        self._last = now
+        return expire(now, s3=self._s3, bucket=self._bucket)
+
 
 @dataclass(frozen=True)
 class Expired:
