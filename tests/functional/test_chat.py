@@ -275,3 +275,17 @@ def test_the_waiting_rooms_query_still_loads_the_latest_fifty_messages(client: C
     # 4 + 1 + 50 items: with two participants, two more messages fit; never a receipt
     assert [m.text for m in room.recent_chat] == [f"text {n}" for n in range(8, 60)]
     assert len(room.participants) == 2
+
+
+def test_what_a_participants_message_costs_in_dynamodb(
+    client: Client, dynamodb_calls: list[str]
+) -> None:
+    chat(client, "g1", "cost", "hello")
+    assert dynamodb_calls == [
+        "GetItem",  # the connection's holder ($default)
+        "BatchGetItem",  # the participant still stands: consultation + participant
+        "UpdateItem",  # the connection's rate-limit counter
+        "TransactWriteItems",  # the message and its receipt, each under a condition
+        "Query",  # the consultation's connections
+        "Query",  # the clinic's staff connections (kept: the consultation's clinicians)
+    ]
