@@ -34,6 +34,10 @@ blueprint = Blueprint(__name__)
 CLINICIAN_FILES = "/api/consultations/{consultation_id}/files"
 PARTICIPANT_FILES = "/api/participant/files"
 _REFUSED = "`file_refused`: the file is not allowed (`reason`; `message` in the sender's language)."
+_NOT_A_MEMBER = (
+    "`not_a_member`: a clinician of the clinic not on this consultation; or the CSRF header "
+    "is missing or wrong."
+)
 _UPLOAD_SUMMARY = (
     "Ask to upload a JPEG, PNG or PDF (at most 10 MB): a presigned POST straight to storage."
 )
@@ -52,7 +56,7 @@ _DOWNLOAD_SUMMARY = "A short-lived link that saves the file; each download is au
     body=UploadBody,
     answers={
         201: answer_of("Post the file to `upload`.", UploadAnswer),
-        **errors(400, 401, 403, 404, 429, e422=_REFUSED),
+        **errors(400, 401, 404, 429, e403=_NOT_A_MEMBER, e422=_REFUSED),
     },
     security=Security.SESSION_AND_CSRF,
 )
@@ -69,7 +73,7 @@ def clinician_upload(consultation_id: str) -> Response:
     answers={
         201: answer_of("Accepted and shown in the chat.", CompletedAnswer),
         200: answer_of("Accepted earlier.", CompletedAnswer),
-        **errors(401, 403, 404, 409, e422=_REFUSED),
+        **errors(401, 404, 409, e403=_NOT_A_MEMBER, e422=_REFUSED),
     },
     security=Security.SESSION_AND_CSRF,
 )
@@ -83,7 +87,10 @@ def clinician_complete(consultation_id: str, file_id: str) -> Response:
     "GET",
     CLINICIAN_FILES + "/{file_id}",
     summary=_DOWNLOAD_SUMMARY,
-    answers={200: answer_of("The link.", DownloadAnswer), **errors(401, 403, 404)},
+    answers={
+        200: answer_of("The link.", DownloadAnswer),
+        **errors(401, 404, e403="`not_a_member`: a clinician not on this consultation."),
+    },
     security=Security.SESSION,
 )
 def clinician_download(consultation_id: str, file_id: str) -> Response:
