@@ -8,6 +8,11 @@ Secrets come one of two ways: as plain values (`VESTIBULE_MEDIA_SHARED_SECRET`,
 `VESTIBULE_TURN_SECRET`: the local stack and the tests), or, in AWS, as the names or ARNs
 of Secrets Manager secrets (`..._SECRET_NAME`), which `wiring` reads on first use through
 Powertools Parameters (cached for `VESTIBULE_SECRETS_MAX_AGE` seconds). A plain value wins.
+
+The site's address comes the same two ways: `VESTIBULE_PUBLIC_BASE_URL` (the local stack, and
+a stage with its own domain), or the name of an SSM parameter holding it
+(`VESTIBULE_PUBLIC_BASE_URL_PARAMETER`: a stage served on CloudFront's own address, which the
+stack only knows once the distribution exists), read the same way (`with_public_base_url`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from chalicelib.env_reader import MIN_SECRET_LENGTH, EnvReader
 from chalicelib.errors import ConfigError
@@ -51,6 +57,8 @@ class Settings:
     sender_email: str | None = None
     #: Where people open the web UI (links in emails point there), without a trailing slash.
     public_base_url: str | None = None
+    #: The SSM parameter holding that address, read when no plain value is set.
+    public_base_url_parameter: str | None = None
     #: The S3 bucket of chat files; files are unavailable (a config error) without it.
     attachments_bucket: str | None = None
 
@@ -78,6 +86,7 @@ class Settings:
             ),
             sender_email=env.optional("VESTIBULE_SENDER_EMAIL"),
             public_base_url=_without_trailing_slash(env.optional("VESTIBULE_PUBLIC_BASE_URL")),
+            public_base_url_parameter=env.optional("VESTIBULE_PUBLIC_BASE_URL_PARAMETER"),
             attachments_bucket=env.optional("VESTIBULE_ATTACHMENTS_BUCKET"),
         )
 
@@ -105,6 +114,31 @@ class Settings:
             media_shared_secret=value(self.media_shared_secret, self.media_shared_secret_name),
             turn_secret=value(self.turn_secret, self.turn_secret_name),
         )
+
+    def with_public_base_url(self, read: Callable[[str, int], str]) -> Settings:
+        """These settings with the site's address read by `read(name, max_age)` from the
+        parameter they name, unless a plain address is set (it wins, and nothing is read).
+
+        The value must be an address such as `https://vestibule.example` (no path, query or
+        fragment); anything else is a `ConfigError` naming the parameter.
+        """
+        name = self.public_base_url_parameter
+        if self.public_base_url is not None or not name:
+            return self
+        value = read(name, self.secrets_max_age_seconds)
+        address = urlsplit(value.strip())
+        if (
+            address.scheme not in ("https", "http")
+            or not address.hostname
+            or address.path not in ("", "/")
+            or address.query
+            or address.fragment
+        ):
+            raise ConfigError(
+                f"the parameter {name} must hold the site's address, such as "
+                f"https://vestibule.example, not {value[:80]!r}"
+            )
+        return replace(self, public_base_url=_without_trailing_slash(value.strip()))
 
     def require_sender_email(self) -> str:
         """The sender address, or a `ConfigError` naming the variable to set."""

@@ -4,7 +4,8 @@
 CDK synth import `app.py` without the Lambda's environment. The first `services()` call (the
 first invocation after a cold start) runs `configure`: it reads the settings once, reads the
 secrets Secrets Manager holds for the stage (`read_secret`, through Powertools Parameters,
-only when the settings name them), binds the models to the stage's tables, gives
+only when the settings name them) and the site's address from SSM when the settings name its
+parameter instead of giving it (`read_parameter`), binds the models to the stage's tables, gives
 `app.websocket_api` its session, and builds the services that handlers reach through
 `services()`. Tests call `configure` with their own settings, clock and websocket sender.
 """
@@ -114,7 +115,11 @@ def configure(
     """Build the services; tests pass a clock and a fake in place of `app.websocket_api`."""
     global _app, _services
     _app = app
-    settings = (settings or Settings.from_environ()).with_secrets(read_secret)
+    settings = (
+        (settings or Settings.from_environ())
+        .with_secrets(read_secret)
+        .with_public_base_url(read_parameter)
+    )
     clock = clock or SystemClock()
     bind_models(settings)
     websocket_api = app.websocket_api
@@ -206,6 +211,18 @@ def read_secret(name: str, max_age_seconds: int) -> str:
     value = parameters.get_secret(name, max_age=max_age_seconds)
     if not isinstance(value, str):
         raise ConfigError(f"the secret {name} must hold a string")
+    return value
+
+
+def read_parameter(name: str, max_age_seconds: int) -> str:
+    """An SSM parameter's string, through Powertools Parameters' cache; a `ConfigError`
+    naming the parameter when it is missing or unreadable."""
+    try:
+        value = parameters.get_parameter(name, max_age=max_age_seconds)
+    except parameters.GetParameterError as error:
+        raise ConfigError(f"the parameter {name} cannot be read: {error}") from None
+    if not isinstance(value, str):
+        raise ConfigError(f"the parameter {name} must hold a string")
     return value
 
 

@@ -4,6 +4,15 @@ Components receive what they need as keyword arguments and expose what others ne
 here does one component's resource get access to another's (the Lambdas to the tables, the
 bucket, the secrets and the senders; the workers to their registry). Each grant names its
 resources and actions: nothing gets `*` on a data resource.
+
+The site's address (`VESTIBULE_PUBLIC_BASE_URL`, the base of links in messages) is the
+operator's domain when the stage has one. Without one it is CloudFront's own name, which
+exists only once the distribution does, and the distribution depends on the APIs, which
+depend on the functions: an environment variable would close a cycle. So the stack writes
+the address into an SSM parameter and gives the functions its name (a plain string), and
+they read it at run time (`chalicelib.wiring.read_parameter`). For the same reason nothing
+the functions reference may depend on the distribution: the attachments bucket, whose CORS
+origin is the site's address, reaches them by its fixed name, never by a reference.
 """
 
 from __future__ import annotations
@@ -14,12 +23,13 @@ import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_ssm as ssm
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
 from infra.components.api import API_STAGE, FUNCTIONS, Api
 from infra.components.database import Database
-from infra.components.files import Files, attachments_origin
+from infra.components.files import Files, attachments_bucket_name, attachments_origin
 from infra.components.media import WORKER_LOAD_ALARM, Media
 from infra.components.messaging import Messaging
 from infra.components.monitoring import Monitoring
@@ -80,7 +90,6 @@ class VestibuleStack(cdk.Stack):
             logs_key=self.logs_key,
             access_logs=self.access_logs,
         )
-        public_base_url = f"https://{stage.domain_name}"
         self.api = Api(
             self,
             "Api",
@@ -91,7 +100,6 @@ class VestibuleStack(cdk.Stack):
                 "VESTIBULE_RETENTION_DAYS": str(stage.retention_days),
                 "VESTIBULE_WS_STAGE": API_STAGE,
                 "VESTIBULE_SENDER_EMAIL": self.messaging.sender_email,
-                "VESTIBULE_PUBLIC_BASE_URL": public_base_url,
                 "VESTIBULE_SECRETS_MAX_AGE": str(SECRET_CACHE_SECONDS),
             },
             vpc=self.media.vpc,
@@ -117,6 +125,8 @@ class VestibuleStack(cdk.Stack):
             certificate_arn=stage.certificate_arn,
             access_logs=self.access_logs,
         )
+        public_base_url = f"https://{self.web.host}"
+        self._tell_the_app(public_base_url)
         self.files = Files(
             self,
             "Files",
@@ -126,7 +136,10 @@ class VestibuleStack(cdk.Stack):
             access_logs=self.access_logs,
             protect_data=stage.protect_data,
         )
-        self.api.add_environment("VESTIBULE_ATTACHMENTS_BUCKET", self.files.bucket.bucket_name)
+        # By name, not by reference: the bucket's CORS origin may be the distribution's name.
+        self.api.add_environment(
+            "VESTIBULE_ATTACHMENTS_BUCKET", attachments_bucket_name(stage.prefix)
+        )
         self.scheduling = Scheduling(self, "Scheduling", chalice=self.api.chalice)
         self._grant_app(self.api.role)
         self._explain_deploy_time_functions()
@@ -147,6 +160,33 @@ class VestibuleStack(cdk.Stack):
             sms_monthly_spend_limit_usd=stage.sms_monthly_spend_limit_usd,
             alarm_email=stage.alarm_email,
             key=self.logs_key,
+        )
+
+    def _tell_the_app(self, public_base_url: str) -> None:
+        """The site's address for links: a variable with a domain, else an SSM parameter."""
+        if self.stage.domain_name:
+            self.api.add_environment("VESTIBULE_PUBLIC_BASE_URL", public_base_url)
+            return
+        name = self.stage.public_base_url_parameter
+        ssm.StringParameter(
+            self,
+            "PublicBaseUrl",
+            parameter_name=name,
+            string_value=public_base_url,
+            description="Where people open Vestibule; the base of links in messages",
+        )
+        self.api.add_environment("VESTIBULE_PUBLIC_BASE_URL_PARAMETER", name)
+        # The ARN is built from the name: a reference to the parameter would make the
+        # functions' role wait for the distribution, and so close the cycle above.
+        self.api.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["ssm:GetParameter"],
+                resources=[
+                    self.format_arn(
+                        service="ssm", resource="parameter", resource_name=name.lstrip("/")
+                    )
+                ],
+            )
         )
 
     def _grant_app(self, role: iam.IRole) -> None:

@@ -30,9 +30,10 @@ class StageConfig:
     #: Alarms are sent here (an SNS subscription the operator confirms).
     alarm_email: str | None
     #: Where people open the web UI and the API (one origin), with its ACM certificate
-    #: in us-east-1 (CloudFront's region). Links in messages point there.
-    domain_name: str
-    certificate_arn: str
+    #: in us-east-1 (CloudFront's region). Links in messages point there. Both or neither:
+    #: without them the site is served on the distribution's own `*.cloudfront.net` name.
+    domain_name: str | None
+    certificate_arn: str | None
     #: TURN over TLS on 443: a regional ACM certificate for `turn_domain_name`.
     turn_domain_name: str | None
     turn_certificate_arn: str | None
@@ -49,6 +50,11 @@ class StageConfig:
     def prefix(self) -> str:
         """The stage's name prefix: tables are `vestibule-<stage>-<table>`."""
         return f"vestibule-{self.name}-"
+
+    @property
+    def public_base_url_parameter(self) -> str:
+        """The SSM parameter holding the site's address when the stage has no domain."""
+        return f"/vestibule/{self.name}/public-base-url"
 
     @classmethod
     def from_context(cls, lookup: Callable[[str], object]) -> StageConfig:
@@ -84,6 +90,12 @@ class StageConfig:
         if name not in STAGE_NAMES:
             raise StageError(f"context stage must be one of {', '.join(STAGE_NAMES)}, not {name!r}")
         prod = name == "prod"
+        domain, certificate = text("domain_name"), text("certificate_arn")
+        if bool(domain) != bool(certificate):
+            raise StageError(
+                "context domain_name and certificate_arn go together: give both (the site on "
+                "your domain) or neither (the site on CloudFront's own address)"
+            )
         turn_domain, turn_certificate = text("turn_domain_name"), text("turn_certificate_arn")
         if bool(turn_domain) != bool(turn_certificate):
             raise StageError("context turn_domain_name and turn_certificate_arn go together")
@@ -98,8 +110,8 @@ class StageConfig:
             retention_days=integer("retention_days", 30),
             sender_domain=required("sender_domain"),
             alarm_email=text("alarm_email"),
-            domain_name=required("domain_name"),
-            certificate_arn=required("certificate_arn"),
+            domain_name=domain,
+            certificate_arn=certificate,
             turn_domain_name=turn_domain,
             turn_certificate_arn=turn_certificate,
             managed_turn_urls=tuple((text("managed_turn_urls") or "").split()),

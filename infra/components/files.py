@@ -6,7 +6,11 @@ access logs to a separate bucket, and GuardDuty Malware Protection for S3 scanni
 object as a second line behind the app's byte check (it tags each object with its verdict).
 
 The bucket's name is fixed from the stage, account and region, so the web's CSP can name it
-without the two constructs depending on each other.
+without the two constructs depending on each other. Its CORS origin is the site's address,
+which without a domain is the CloudFront distribution's own name: the bucket then depends on
+the distribution, which depends on the APIs and their functions. So nothing the functions
+depend on may reference the bucket: they receive its name, and the access-log bucket's policy
+admits its logs by the ARN built from that name (`_log_to`), not by a reference.
 """
 
 from __future__ import annotations
@@ -62,8 +66,6 @@ class Files(Construct):
             enforce_ssl=True,
             minimum_tls_version=1.2,
             versioned=True,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix="attachments/",
             removal_policy=removal,
             cors=[
                 s3.CorsRule(
@@ -87,7 +89,30 @@ class Files(Construct):
             self.bucket,
             [{"id": "HIPAA.Security-S3BucketReplicationEnabled", "reason": _NO_REPLICATION}],
         )
+        self._log_to(access_logs, attachments_bucket_name(prefix))
         self._malware_protection()
+
+    def _log_to(self, access_logs: s3.IBucket, bucket_name: str) -> None:
+        """Server access logs under `attachments/`, as `server_access_logs_bucket` would set
+        them, except that the log bucket's policy names this bucket by its ARN built from
+        its name: the TURN balancer (whose address the functions hold) waits for that policy,
+        and a reference would make it wait for this bucket and its CORS origin too."""
+        bucket = self.bucket.node.default_child
+        assert isinstance(bucket, s3.CfnBucket)
+        bucket.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
+            destination_bucket_name=access_logs.bucket_name, log_file_prefix="attachments/"
+        )
+        access_logs.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")],
+                actions=["s3:PutObject"],
+                resources=[access_logs.arn_for_objects("attachments/*")],
+                conditions={
+                    "ArnLike": {"aws:SourceArn": f"arn:{cdk.Aws.PARTITION}:s3:::{bucket_name}"},
+                    "StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID},
+                },
+            )
+        )
 
     def _malware_protection(self) -> None:
         """GuardDuty scans each new object and tags it; its role may touch only this bucket."""

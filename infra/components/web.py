@@ -7,8 +7,10 @@
 - on every answer: a strict Content-Security-Policy, HSTS, `Permissions-Policy` allowing the
   camera and microphone to our origin only, `Referrer-Policy: no-referrer`, nosniff and
   frame denial;
-- the stage's domain with its ACM certificate (us-east-1); the operator points the
-  domain's DNS at the distribution (`DistributionDomain` output).
+- the stage's domain with its ACM certificate (us-east-1) when the operator gives one; the
+  operator points the domain's DNS at the distribution (`DistributionDomain` output).
+  Without one, the site is served on the distribution's own `<id>.cloudfront.net` name
+  (`host` below), with CloudFront's default certificate.
 """
 
 from __future__ import annotations
@@ -71,11 +73,13 @@ class Web(Construct):
         websocket_api_domain: str,
         api_stage: str,
         attachments_origin: str,
-        domain_name: str,
-        certificate_arn: str,
+        domain_name: str | None,
+        certificate_arn: str | None,
         access_logs: s3.IBucket,
     ) -> None:
         super().__init__(scope, id)
+        if bool(domain_name) != bool(certificate_arn):
+            raise ValueError("domain_name and certificate_arn go together")
         self.bucket = s3.Bucket(
             self,
             "Files",
@@ -159,7 +163,11 @@ class Web(Construct):
             origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
             function_associations=[self._function("WebsocketPath", _WEBSOCKET_FUNCTION)],
         )
-        certificate = acm.Certificate.from_certificate_arn(self, "Certificate", certificate_arn)
+        certificate = (
+            acm.Certificate.from_certificate_arn(self, "Certificate", certificate_arn)
+            if certificate_arn
+            else None
+        )
         self.distribution = cloudfront.Distribution(
             self,
             "Distribution",
@@ -172,20 +180,30 @@ class Web(Construct):
                 function_associations=[self._function("FolderIndex", _INDEX_FUNCTION)],
             ),
             additional_behaviors={"/api/*": api_behavior, "/ws": websocket_behavior},
-            domain_names=[domain_name],
+            domain_names=[domain_name] if domain_name else None,
             certificate=certificate,
-            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            # Only a certificate of our own can set it; CloudFront's default one fixes it.
+            minimum_protocol_version=(
+                cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 if certificate else None
+            ),
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             enable_logging=True,
             log_bucket=access_logs,
             log_file_prefix="cloudfront/",
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
         )
+        #: Where people open the site: the operator's domain, else CloudFront's own name
+        #: (a token, known once the distribution exists).
+        self.host = domain_name or self.distribution.distribution_domain_name
         cdk.CfnOutput(
             self,
             "DistributionDomain",
             value=self.distribution.distribution_domain_name,
-            description="Point the stage's domain here (CNAME or alias record)",
+            description=(
+                "Point the stage's domain here (CNAME or alias record)"
+                if domain_name
+                else "The site's address (no domain_name given): https://<this>/"
+            ),
         )
         s3_deployment.BucketDeployment(
             self,
@@ -202,6 +220,19 @@ class Web(Construct):
                     "id": "AwsSolutions-CFR1",
                     "reason": "Patients join from anywhere; no country is refused.",
                 },
+                *(
+                    []
+                    if certificate
+                    else [
+                        {
+                            "id": "AwsSolutions-CFR4",
+                            "reason": "No domain_name was given, so CloudFront serves its own "
+                            "*.cloudfront.net certificate, whose security policy AWS fixes "
+                            "(TLSv1 and up; browsers negotiate TLS 1.2 or 1.3). Giving "
+                            "domain_name and certificate_arn sets TLSv1.2_2021.",
+                        }
+                    ]
+                ),
                 {
                     "id": "AwsSolutions-CFR2",
                     "reason": "The API behind /api/* has its regional WAF web ACL; the static "

@@ -34,6 +34,9 @@ PROD_EXTRAS: dict[str, Any] = {
     "turn_certificate_arn": "arn:aws:acm:eu-west-1:111111111111:certificate/turn",
     "whatsapp_phone_number_id": "phone-number-id-0123",
 }
+#: dev is synthesized a second time as an operator without a domain deploys it: the site on
+#: CloudFront's own address, which the functions read from an SSM parameter at run time.
+WITHOUT_DOMAIN: dict[str, Any] = {"domain_name": None, "certificate_arn": None}
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,11 @@ def synthesize(stage: str, outdir: Path, extra: dict[str, Any] | None = None) ->
 
     started = time.monotonic()
     os.environ["CDK_DEFAULT_REGION"] = TEST_REGION
-    app = cdk.App(outdir=str(outdir), context={"stage": stage, **TEST_CONTEXT, **(extra or {})})
+    context = {"stage": stage, **TEST_CONTEXT, **(extra or {})}
+    app = cdk.App(
+        outdir=str(outdir),
+        context={key: value for key, value in context.items() if value is not None},
+    )
     # chalice.cdk writes `chalice.out` into the working directory: a scratch one, briefly.
     with contextlib.chdir(outdir.parent):
         stack = build(app)
@@ -84,4 +91,11 @@ def dev(synth_dir: Path) -> Synthesized:
 def prod(synth_dir: Path) -> Synthesized:
     result = synthesize("prod", synth_dir / "prod.out", PROD_EXTRAS)
     print(f"\nsynthesized prod in {result.seconds:.1f} s")
+    return result
+
+
+@pytest.fixture(scope="session")
+def dev_without_domain(synth_dir: Path) -> Synthesized:
+    result = synthesize("dev", synth_dir / "dev-without-domain.out", WITHOUT_DOMAIN)
+    print(f"\nsynthesized dev without a domain in {result.seconds:.1f} s")
     return result

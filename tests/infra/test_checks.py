@@ -21,7 +21,7 @@ from tests.infra.conftest import TEST_REGION, Synthesized
 IGNORED_LINT_CHECKS = ["W3005"]
 
 
-@pytest.mark.parametrize("stage", ["dev", "prod"])
+@pytest.mark.parametrize("stage", ["dev", "prod", "dev_without_domain"])
 def test_no_unsuppressed_nag_finding(stage: str, request: pytest.FixtureRequest) -> None:
     synthesized: Synthesized = request.getfixturevalue(stage)
     annotations = Annotations.from_stack(synthesized.stack)
@@ -39,8 +39,10 @@ def test_no_unsuppressed_nag_finding(stage: str, request: pytest.FixtureRequest)
 pytestmark = pytest.mark.timeout(900)
 
 
-def test_every_suppression_gives_its_reason(dev: Synthesized) -> None:
-    template = json.loads(dev.template_file.read_text("utf-8"))
+@pytest.mark.parametrize("stage", ["dev", "dev_without_domain"])
+def test_every_suppression_gives_its_reason(stage: str, request: pytest.FixtureRequest) -> None:
+    synthesized: Synthesized = request.getfixturevalue(stage)
+    template = json.loads(synthesized.template_file.read_text("utf-8"))
     suppressions = [
         rule
         for resource in template["Resources"].values()
@@ -51,7 +53,7 @@ def test_every_suppression_gives_its_reason(dev: Synthesized) -> None:
         assert len(rule["reason"].split()) >= 6, rule
 
 
-@pytest.mark.parametrize("stage", ["dev", "prod"])
+@pytest.mark.parametrize("stage", ["dev", "prod", "dev_without_domain"])
 def test_cfn_lint_reports_nothing(stage: str, request: pytest.FixtureRequest) -> None:
     synthesized: Synthesized = request.getfixturevalue(stage)
     matches = lint_file(
@@ -61,7 +63,12 @@ def test_cfn_lint_reports_nothing(stage: str, request: pytest.FixtureRequest) ->
     assert [str(match) for match in matches] == []
 
 
-def test_synthesis_time_is_reported(dev: Synthesized, prod: Synthesized) -> None:
+def test_synthesis_time_is_reported(
+    dev: Synthesized, prod: Synthesized, dev_without_domain: Synthesized
+) -> None:
     """Not a limit (the machine is shared): the numbers appear in the report with -s."""
-    print(f"\nsynthesis: dev {dev.seconds:.1f} s, prod {prod.seconds:.1f} s")
-    assert dev.seconds > 0 and prod.seconds > 0
+    print(
+        f"\nsynthesis: dev {dev.seconds:.1f} s, prod {prod.seconds:.1f} s, "
+        f"dev without a domain {dev_without_domain.seconds:.1f} s"
+    )
+    assert dev.seconds > 0 and prod.seconds > 0 and dev_without_domain.seconds > 0

@@ -128,8 +128,12 @@ def test_guardduty_scans_the_attachments_bucket(dev: Synthesized) -> None:
 # --- least privilege ----------------------------------------------------------------------
 
 
-def test_no_statement_allows_every_action_of_a_service(dev: Synthesized) -> None:
-    for logical_id, statement in statements(template_of(dev)):
+@pytest.mark.parametrize("stage", ["dev", "dev_without_domain"])
+def test_no_statement_allows_every_action_of_a_service(
+    stage: str, request: pytest.FixtureRequest
+) -> None:
+    synthesized: Synthesized = request.getfixturevalue(stage)
+    for logical_id, statement in statements(template_of(synthesized)):
         for action in actions_of(statement):
             assert action != "*" and not action.endswith(":*"), (logical_id, action)
 
@@ -146,10 +150,12 @@ ACTIONS_WITHOUT_RESOURCES = {
 }
 
 
+@pytest.mark.parametrize("stage", ["dev", "dev_without_domain"])
 def test_only_actions_without_resource_level_permissions_name_every_resource(
-    dev: Synthesized,
+    stage: str, request: pytest.FixtureRequest
 ) -> None:
-    for logical_id, statement in statements(template_of(dev)):
+    synthesized: Synthesized = request.getfixturevalue(stage)
+    for logical_id, statement in statements(template_of(synthesized)):
         if statement["Effect"] == "Allow" and "*" in as_list(statement.get("Resource")):
             assert set(actions_of(statement)) <= ACTIONS_WITHOUT_RESOURCES, logical_id
 

@@ -24,10 +24,26 @@ def test_prod_protects_data_and_dev_does_not() -> None:
     assert read(stage="prod").prefix == "vestibule-prod-"
 
 
-@pytest.mark.parametrize("key", ["stage", "sender_domain", "domain_name", "certificate_arn"])
+@pytest.mark.parametrize("key", ["stage", "sender_domain"])
 def test_a_missing_required_value_is_named(key: str) -> None:
     with pytest.raises(StageError, match=key):
         read(**{key: None})
+
+
+def test_the_domain_and_its_certificate_are_optional_together() -> None:
+    with_domain = read()
+    assert with_domain.domain_name == "vestibule.clinic.example"
+    assert with_domain.certificate_arn == REQUIRED["certificate_arn"]
+    without = read(domain_name=None, certificate_arn="")
+    assert (without.domain_name, without.certificate_arn) == (None, None)
+    assert without.public_base_url_parameter == "/vestibule/dev/public-base-url"
+    assert read(stage="prod").public_base_url_parameter == "/vestibule/prod/public-base-url"
+
+
+@pytest.mark.parametrize("missing", ["domain_name", "certificate_arn"])
+def test_a_domain_without_its_certificate_or_the_reverse_is_refused(missing: str) -> None:
+    with pytest.raises(StageError, match="domain_name and certificate_arn go together"):
+        read(**{missing: None})
 
 
 def test_an_unknown_stage_is_refused() -> None:
