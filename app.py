@@ -16,6 +16,7 @@ from chalicelib.routes import (
     consent,
     consultations,
     error_responses,
+    files,
     health,
     openapi,
     participant_sessions,
@@ -48,6 +49,7 @@ app.register_blueprint(participant_texts.blueprint)
 app.register_blueprint(waiting_room.blueprint)
 app.register_blueprint(waiting_room_actions.blueprint)
 app.register_blueprint(consent.blueprint)
+app.register_blueprint(files.blueprint)
 
 connect = app.on_ws_connect()(websocket.connect)
 message = app.on_ws_message()(websocket.message)

@@ -59,6 +59,8 @@ class Settings:
     public_base_url: str | None = None
     #: The SSM parameter holding that address, read when no plain value is set.
     public_base_url_parameter: str | None = None
+    #: The S3 bucket of chat files; files are unavailable (a config error) without it.
+    attachments_bucket: str | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -85,6 +87,7 @@ class Settings:
             sender_email=env.optional("VESTIBULE_SENDER_EMAIL"),
             public_base_url=_without_trailing_slash(env.optional("VESTIBULE_PUBLIC_BASE_URL")),
             public_base_url_parameter=env.optional("VESTIBULE_PUBLIC_BASE_URL_PARAMETER"),
+            attachments_bucket=env.optional("VESTIBULE_ATTACHMENTS_BUCKET"),
         )
 
     def table_name(self, base_name: str) -> str:

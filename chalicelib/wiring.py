@@ -12,6 +12,7 @@ parameter instead of giving it (`read_parameter`), binds the models to the stage
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,6 +20,7 @@ from typing import Any
 
 import boto3
 from aws_lambda_powertools.utilities import parameters
+from botocore.config import Config
 from chalice import Chalice
 
 from chalicelib.auth.clinician_sessions import SessionBook, active_clinician
@@ -26,6 +28,9 @@ from chalicelib.auth.magic_links import MagicLinks
 from chalicelib.auth.rate_limits import RateLimiter
 from chalicelib.auth.recent_devices import RecentDevices
 from chalicelib.auth.tickets import TicketBook
+from chalicelib.chat.frames import message_frame
+from chalicelib.chat.handlers import ChatHandlers
+from chalicelib.chat.messages import ChatBook
 from chalicelib.clinics.staff import ClinicianAccounts
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings
@@ -37,6 +42,8 @@ from chalicelib.consultations.roster import Participants
 from chalicelib.consultations.schedule import Consultations
 from chalicelib.consultations.screen_links import ScreenLinks
 from chalicelib.errors import ConfigError
+from chalicelib.files.attachments import Attachments
+from chalicelib.files.storage import AttachmentStore
 from chalicelib.media.client import MediaClient
 from chalicelib.media.signaling import MediaSignaling
 from chalicelib.media.turn import IceServerIssuer
@@ -93,6 +100,8 @@ class Services:
     late_notices: LateNotices
     consents: ConsentBook
     terms: TermsEditor
+    chat: ChatBook
+    attachments: Attachments
 
 
 _app: Chalice | None = None
@@ -144,6 +153,9 @@ def configure(
         workers=media_workers, client=media_client, ice_servers=ice_servers, pusher=pusher
     )
     courier = build_courier(settings, clock)
+    limiter = RateLimiter(clock=clock)
+    chat = ChatBook(clock=clock, limiter=limiter)
+    chat_handlers = ChatHandlers(book=chat, pusher=pusher, registry=connections)
     recent_devices = RecentDevices(clock=clock)
     participant_links = ParticipantLinks(clock=clock, public_base_url=settings.public_base_url)
     links = link_issuer or participant_links
@@ -168,13 +180,13 @@ def configure(
         ),
         connections=connections,
         pusher=pusher,
-        router=build_router(signaling),
+        router=build_router(signaling, chat_handlers),
         media_workers=media_workers,
         media_client=media_client,
         ice_servers=ice_servers,
         magic_links=MagicLinks(
             clock=clock,
-            limiter=RateLimiter(clock=clock),
+            limiter=limiter,
             devices=recent_devices,
             email_sender=email_sender,
             public_base_url=settings.public_base_url,
@@ -201,6 +213,15 @@ def configure(
         ),
         consents=ConsentBook(clock=clock),
         terms=TermsEditor(clock=clock),
+        chat=chat,
+        attachments=Attachments(
+            store=build_attachment_store(settings),
+            chat=chat,
+            clock=clock,
+            limiter=limiter,
+            deliver=chat_handlers.deliver,
+            frame_of=message_frame,
+        ),
     )
     return _services
 
@@ -236,13 +257,34 @@ def services() -> Services:
         return configure(_app)
 
 
-def build_router(signaling: MediaSignaling | None = None) -> MessageRouter:
+def build_router(
+    signaling: MediaSignaling | None = None, chat: ChatHandlers | None = None
+) -> MessageRouter:
     """Every websocket message type the app answers, each registered by its module."""
     router = MessageRouter()
     heartbeat.register(router)
     if signaling is not None:
         signaling.register(router)
+    if chat is not None:
+        chat.register(router)
     return router
+
+
+def build_attachment_store(settings: Settings) -> AttachmentStore | None:
+    """The attachments bucket's adapter, or None when no bucket is configured.
+
+    Presigned URLs must name the bucket's regional virtual-hosted address (the web's CSP
+    allows exactly that origin); against an emulator (`AWS_ENDPOINT_URL`), path style.
+    """
+    if not settings.attachments_bucket:
+        return None
+    style = "path" if os.environ.get("AWS_ENDPOINT_URL") else "virtual"
+    client = boto3.client(
+        "s3",
+        region_name=settings.region,
+        config=Config(signature_version="s3v4", s3={"addressing_style": style}),
+    )
+    return AttachmentStore(client, bucket=settings.attachments_bucket)
 
 
 def push_frame(connection_id: str, frame: dict[str, Any]) -> bool:

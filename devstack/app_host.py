@@ -21,11 +21,12 @@ import contextlib
 import warnings
 from collections.abc import AsyncIterator, Sequence
 
+import boto3
 from aiohttp import web
 from chalice import Chalice
 
 from chalicelib import wiring
-from devstack import api_proxy, logs, media_lab, outbox, pages, web_files
+from devstack import api_proxy, logs, media_lab, outbox, pages, retention, web_files
 from devstack.environment import WS_API_ID, sender_email
 from devstack.http_client import http_client
 from devstack.lambda_runtime import LambdaRuntime
@@ -71,7 +72,13 @@ def build(app: Chalice, options: StackOptions) -> web.Application:
         stage=settings.websocket_stage,
         idle_timeout=options.ws_idle_timeout,
     )
-    sweeper = Sweeper(runtime, interval=options.sweep_interval, region=settings.region)
+    s3 = boto3.client("s3", region_name=settings.region)
+    sweeper = Sweeper(
+        runtime,
+        interval=options.sweep_interval,
+        region=settings.region,
+        after_run=retention.Schedule(s3=s3, bucket=settings.attachments_bucket).run,
+    )
     status = StatusChecks(
         app=app,
         options=options,

@@ -1,4 +1,5 @@
-"""Prepares moto once it is up: the tables, the SES sender, and the demo clinic.
+"""Prepares moto once it is up: the tables, the SES sender, the attachments bucket, and the
+demo clinic.
 
 `python -m devstack.bootstrap` runs with the app's environment (`devstack.environment`).
 Every step is idempotent: run it twice and nothing changes the second time. Tables come
@@ -7,8 +8,10 @@ from the PynamoDB models through `chalicelib.store.tables`, never from a hand-wr
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 import boto3
 from pynamodb.exceptions import PutError
@@ -34,9 +37,57 @@ def main() -> int:
         EmailAddress=sender_email()
     )
     logger.info("SES sender identity verified")
+    if settings.attachments_bucket:
+        prepare_attachments_bucket(
+            boto3.client("s3", region_name=settings.region),
+            settings.attachments_bucket,
+            origin=settings.public_base_url or "*",
+            retention_days=settings.retention_days,
+        )
+        logger.info("attachments bucket %s ready", settings.attachments_bucket)
     seeded = seed_demo(datetime.now(UTC))
     logger.info("demo clinic and clinicians %s", "seeded" if seeded else "already there")
     return 0
+
+
+def prepare_attachments_bucket(s3: Any, bucket: str, *, origin: str, retention_days: int) -> None:
+    """The bucket as `infra/components/files.py` makes it: versioned, CORS for POST and GET
+    from the web's origin only, objects expiring `retention_days` after they are written
+    (moto keeps the rule; `devstack.retention` applies it)."""
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+        s3.create_bucket(
+            Bucket=bucket,
+            CreateBucketConfiguration={"LocationConstraint": s3.meta.region_name},
+        )
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_cors(
+        Bucket=bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedMethods": ["POST", "GET"],
+                    "AllowedOrigins": [origin],
+                    "AllowedHeaders": ["*"],
+                    "MaxAgeSeconds": 3000,
+                }
+            ]
+        },
+    )
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "retention",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": ""},
+                    "Expiration": {"Days": retention_days},
+                    "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                }
+            ]
+        },
+    )
 
 
 def seed_demo(now: datetime) -> bool:

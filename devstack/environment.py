@@ -24,6 +24,8 @@ WS_STAGE = "ws"
 DEFAULT_TABLE_PREFIX = "vestibule-local-"
 SENDER_VARIABLE = "VESTIBULE_SENDER_EMAIL"
 DEFAULT_SENDER = "no-reply@clinic.example"
+#: moto's bucket of chat files (`devstack.bootstrap` creates it like the infrastructure's).
+ATTACHMENTS_BUCKET = "vestibule-local-attachments"
 
 MEDIA_SECRET_VARIABLE = "VESTIBULE_MEDIA_SHARED_SECRET"  # noqa: S105 - a name, not a secret
 TURN_SECRET_VARIABLE = "VESTIBULE_TURN_SECRET"  # noqa: S105 - a name, not a secret
@@ -52,6 +54,7 @@ def app_environment(options: StackOptions, base: Mapping[str, str]) -> dict[str,
         "VESTIBULE_WS_MANAGEMENT_ENDPOINT": options.management_endpoint,
         "VESTIBULE_WS_API_ID": WS_API_ID,
         "VESTIBULE_WS_STAGE": WS_STAGE,
+        "VESTIBULE_ATTACHMENTS_BUCKET": ATTACHMENTS_BUCKET,
         MEDIA_SECRET_VARIABLE: _secret(base, MEDIA_SECRET_VARIABLE),
         TURN_SECRET_VARIABLE: _secret(base, TURN_SECRET_VARIABLE),
         "VESTIBULE_TURN_URLS": f"turn:{options.turn_address}?transport=udp,"

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,8 +33,18 @@ class SweepRun:
 
 
 class Sweeper:
-    def __init__(self, runtime: LambdaRuntime, *, interval: float, region: str) -> None:
+    def __init__(
+        self,
+        runtime: LambdaRuntime,
+        *,
+        interval: float,
+        region: str,
+        after_run: Callable[[datetime], object] | None = None,
+    ) -> None:
+        """`after_run(at)` runs (in a thread) after each run: what AWS does by itself
+        and moto does not, such as expiring items and objects (`devstack.retention`)."""
         self._runtime = runtime
+        self._after_run = after_run
         self.interval = interval
         self._region = region
         self.runs = 0
@@ -52,6 +63,8 @@ class Sweeper:
         started = time.monotonic()
         try:
             result = await self._runtime.invoke(HANDLER_NAME, self._event(at))
+            if self._after_run is not None:
+                await asyncio.to_thread(self._after_run, at)
         except Exception as error:  # one failed run must not stop the schedule
             logger.exception("the sweeper failed")
             run = SweepRun(at, False, f"{type(error).__name__}", time.monotonic() - started)

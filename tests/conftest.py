@@ -24,6 +24,7 @@ TEST_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME": "vestibule",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "VESTIBULE_ATTACHMENTS_BUCKET": "vestibule-test-attachments",
 }
 os.environ.update(TEST_ENVIRONMENT)
 for variable in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "VESTIBULE_WS_MANAGEMENT_ENDPOINT"):
@@ -62,6 +63,19 @@ def aws() -> Iterator[None]:
 def tables(aws: None, settings: Settings) -> None:
     bind_models(settings)
     create_tables()
+    create_attachments_bucket(settings)
+
+
+def create_attachments_bucket(settings: Settings) -> None:
+    """The attachments bucket, versioned as in AWS (`infra/components/files.py`)."""
+    import boto3
+
+    s3 = boto3.client("s3", region_name=settings.region)
+    bucket = settings.attachments_bucket
+    s3.create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": settings.region}
+    )
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
 
 
 @pytest.fixture

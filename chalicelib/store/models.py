@@ -192,11 +192,15 @@ class ConsultationItem(Model):
 
 
 # Sort keys are chosen so that a descending Query of the partition returns participants,
-# then the consultation, then chat from newest to oldest, then assignments:
-# "PARTICIPANT#" > "CONSULTATION" > "CHAT#" > "ASSIGNED#".
+# then the consultation, then chat from newest to oldest, then the rest (chat send receipts,
+# file uploads, assignments): "PARTICIPANT#" > "CONSULTATION" > "CHAT#" > "AUTHORED#" >
+# "ATTACHMENT#" > "ASSIGNED#". Anything new must sort below "CHAT#", or the waiting room's
+# limited Query would lose chat messages to it.
 CONSULTATION_SK = "CONSULTATION"
 PARTICIPANT_SK_PREFIX = "PARTICIPANT#"
 CHAT_SK_PREFIX = "CHAT#"
+CHAT_RECEIPT_SK_PREFIX = "AUTHORED#"
+FILE_UPLOAD_SK_PREFIX = "ATTACHMENT#"
 ASSIGNED_SK_PREFIX = "ASSIGNED#"
 
 
@@ -322,6 +326,9 @@ class ChatAttachment(MapAttribute[str, Any]):
     content_type = UnicodeAttribute()
     size_bytes = NumberAttribute()
     status = UnicodeAttribute(default="pending_check")
+    #: The upload this message shows (`FileUpload`) and the name its sender gave it.
+    file_id = UnicodeAttribute(null=True)
+    file_name = UnicodeAttribute(null=True)
 
 
 class ChatMessage(ConsultationItem, discriminator="chat"):
@@ -337,6 +344,49 @@ class ChatMessage(ConsultationItem, discriminator="chat"):
     text = UnicodeAttribute(null=True)
     attachment = ChatAttachment(null=True)
     sent_at = UTCDateTimeAttribute()
+    #: The sender's own id for the message (`ChatSendReceipt`); None for file messages.
+    client_id = UnicodeAttribute(null=True)
+    #: A copy of the author's name and role when they wrote, so history needs no lookups.
+    author_name = UnicodeAttribute(null=True)
+    author_role = UnicodeAttribute(null=True)
+
+
+class ChatSendReceipt(ConsultationItem, discriminator="chat_receipt"):
+    """One per (author, client id): written in the same transaction as the chat message
+    under a does-not-exist condition, so a resent message is found here, never stored twice.
+    """
+
+    @staticmethod
+    def sort_key(author_kind: str, author_id: str, client_id: str) -> str:
+        return f"{CHAT_RECEIPT_SK_PREFIX}{author_kind}#{author_id}#{client_id}"
+
+    message_sk = UnicodeAttribute()
+
+
+class FileUpload(ConsultationItem, discriminator="file_upload"):
+    """A file a member asked to upload: pending until its bytes are checked, then accepted
+    (and shown in the chat by the message `message_sk`) or refused (its object deleted)."""
+
+    @staticmethod
+    def sort_key(file_id: str) -> str:
+        return f"{FILE_UPLOAD_SK_PREFIX}{file_id}"
+
+    consultation_id = UnicodeAttribute()
+    file_id = UnicodeAttribute()
+    uploader_kind = UnicodeAttribute()
+    uploader_id = UnicodeAttribute()
+    file_name = UnicodeAttribute()
+    declared_type = UnicodeAttribute()
+    object_key = UnicodeAttribute()
+    status = UnicodeAttribute(default="pending")  # "pending" | "accepted" | "refused"
+    content_type = UnicodeAttribute(null=True)
+    size_bytes = NumberAttribute(null=True)
+    refusal = UnicodeAttribute(null=True)
+    #: The object version (or, unversioned, ETag) that was checked: the only one served.
+    object_version = UnicodeAttribute(null=True)
+    object_etag = UnicodeAttribute(null=True)
+    message_sk = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
 
 
 # --- tokens, connections, records, workers ----------------------------------------------

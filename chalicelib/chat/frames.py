@@ -1,0 +1,47 @@
+"""The JSON shape of a chat message, the same in every frame and in the waiting room.
+
+    {"message_id", "consultation_id", "client_id", "sent_at",
+     "author": {"kind": "participant"|"clinician", "id", "display_name", "role"},
+     "text": str|null,
+     "attachment": {"file_id", "file_name", "content_type", "size_bytes"}|null}
+
+Text is the text as written: the page renders it as text, never as HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.store.models import ChatMessage
+
+MESSAGE_FRAME = "chat.message"
+
+
+def message_body(message: ChatMessage) -> dict[str, Any]:
+    attachment = message.attachment
+    return {
+        "message_id": message.message_id,
+        "consultation_id": message.consultation_id,
+        "client_id": message.client_id,
+        "sent_at": message.sent_at.isoformat(),
+        "author": {
+            "kind": message.author_kind,
+            "id": message.author_id,
+            "display_name": message.author_name,
+            "role": message.author_role,
+        },
+        "text": message.text,
+        "attachment": None
+        if attachment is None
+        else {
+            "file_id": attachment.file_id,
+            "file_name": attachment.file_name,
+            "content_type": attachment.content_type,
+            "size_bytes": int(attachment.size_bytes),
+        },
+    }
+
+
+def message_frame(message: ChatMessage) -> dict[str, Any]:
+    """The frame every member's connection receives for a new message."""
+    return {"type": MESSAGE_FRAME, "message": message_body(message)}
