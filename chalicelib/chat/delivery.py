@@ -1,9 +1,9 @@
 """Who receives a consultation's chat: every live connection of its participants and of its
 clinicians (`clinician_ids`), and no one else.
 
-One function, so the fan-out can change in one place: today it costs one Query of the
-consultation's connections and one of the clinic's staff connections (kept only for the
-consultation's clinicians), then one Management API post per recipient.
+The recipients are found with the waiting room's one Query of the clinic's live connections
+(`ConnectionRegistry.audience`: staff and this consultation's participants), kept here to the
+consultation's own clinicians; then one Management API post per recipient.
 """
 
 from __future__ import annotations
@@ -17,18 +17,11 @@ from chalicelib.store.models import Connection, Consultation
 
 def recipients(registry: ConnectionRegistry, consultation: Consultation) -> list[str]:
     """Connection ids of the consultation's participants and clinicians."""
-    clinicians = set(consultation.clinician_ids)
-    participants = [
+    return [
         connection.connection_id
-        for connection in registry.of_consultation(consultation.consultation_id)
-        if connection.principal_kind == "participant"
+        for connection in registry.audience(consultation.clinic_id, [consultation.consultation_id])
+        if _member(connection, consultation)
     ]
-    staff = [
-        connection.connection_id
-        for connection in Connection.by_clinic_staff.query(consultation.clinic_id)
-        if connection.principal_kind == "clinician" and connection.principal_id in clinicians
-    ]
-    return participants + staff
 
 
 def deliver(
@@ -40,8 +33,14 @@ def deliver(
     excluding: str | None = None,
 ) -> int:
     """Push `frame` to every recipient but `excluding`; the number that arrived."""
-    return sum(
-        pusher.push(connection_id, frame)
-        for connection_id in recipients(registry, consultation)
-        if connection_id != excluding
+    chosen = [c for c in recipients(registry, consultation) if c != excluding]
+    return pusher.push_to_all(chosen, frame)
+
+
+def _member(connection: Connection, consultation: Consultation) -> bool:
+    if connection.principal_kind == "clinician":
+        return connection.principal_id in set(consultation.clinician_ids)
+    return (
+        connection.principal_kind == "participant"
+        and connection.consultation_id == consultation.consultation_id
     )

@@ -427,7 +427,9 @@ class ConnectionsOfClinic(GlobalSecondaryIndex["Connection"]):
 
     class Meta:
         index_name = "by_clinic"
-        projection = IncludeProjection(["principal_kind", "consultation_id", "staff_clinic_id"])
+        projection = IncludeProjection(
+            ["principal_kind", "principal_id", "consultation_id", "staff_clinic_id"]
+        )
 
     clinic_id = UnicodeAttribute(hash_key=True)
 

@@ -286,6 +286,5 @@ def test_what_a_participants_message_costs_in_dynamodb(
         "BatchGetItem",  # the participant still stands: consultation + participant
         "UpdateItem",  # the connection's rate-limit counter
         "TransactWriteItems",  # the message and its receipt, each under a condition
-        "Query",  # the consultation's connections
-        "Query",  # the clinic's staff connections (kept: the consultation's clinicians)
+        "Query",  # the recipients: the clinic's live connections, filtered
     ]
