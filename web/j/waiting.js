@@ -96,7 +96,9 @@ export async function render(page) {
     const range = room.estimate;
     if (!range) texts.say(estimate, "page.waiting.estimate_unknown");
     else if (range.high_minutes <= 1) texts.say(estimate, "page.waiting.estimate_soon");
-    else if (range.low_minutes === range.high_minutes) {
+    else if (range.low_minutes <= 0) {
+      texts.say(estimate, "page.waiting.estimate_under", { vars: { minutes: range.high_minutes } });
+    } else if (range.low_minutes === range.high_minutes) {
       texts.say(estimate, "page.waiting.estimate_about", { vars: { minutes: range.high_minutes } });
     } else {
       texts.say(estimate, "page.waiting.estimate_range", {
