@@ -34,7 +34,7 @@ from chalicelib.routes.waiting_room_bodies import (
 )
 from chalicelib.store.models import Participant
 from chalicelib.waiting_room import frames, joining
-from chalicelib.waiting_room.room import DeviceResult
+from chalicelib.waiting_room.room import DeviceResult, Room
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
@@ -46,6 +46,11 @@ OVER = Answer("The consultation was cancelled or has ended (`error.status`).", R
 def _participant() -> Principal:
     token = session_token_of(blueprint.current_request, COOKIE_NAME)
     return services().participant_links.session_principal(token)
+
+
+def _room() -> Room:
+    """The participant's consultation, loaded once: 401 if the session no longer stands."""
+    return services().waiting_room.load(_participant())
 
 
 def me_body(participant: Participant) -> MeAnswer:
@@ -109,6 +114,7 @@ def waiting_room() -> Response:
     security=Security.PARTICIPANT,
 )
 def device_check() -> Response:
+    room = _room()  # who asks, and whether they still may, comes before what they send
     body = decode(blueprint.current_request, DeviceCheckBody)
     result = DeviceResult(
         camera=body.camera,
@@ -121,7 +127,7 @@ def device_check() -> Response:
         bitrate_kbps=body.bitrate_kbps,
         join_with=body.join_with,
     )
-    participant = services().waiting_room.record_device_check(_participant(), result)
+    participant = services().waiting_room.record_device_check(room, result)
     return answer(MeOnlyAnswer(me=me_body(participant)))
 
 
@@ -159,8 +165,9 @@ def enter_waiting() -> Response:
     security=Security.PARTICIPANT,
 )
 def notify_when_called() -> Response:
+    room = _room()
     body = decode(blueprint.current_request, NotifyWhenCalledBody)
-    participant = services().waiting_room.notify_when_called(_participant(), body.enabled)
+    participant = services().waiting_room.notify_when_called(room, body.enabled)
     return answer(MeOnlyAnswer(me=me_body(participant)))
 
 
@@ -174,6 +181,7 @@ def notify_when_called() -> Response:
     security=Security.PARTICIPANT,
 )
 def change_language() -> Response:
+    room = _room()
     body = decode(blueprint.current_request, LanguageBody)
-    participant = services().waiting_room.change_language(_participant(), body.language.value)
+    participant = services().waiting_room.change_language(room, body.language.value)
     return answer(MeOnlyAnswer(me=me_body(participant)))

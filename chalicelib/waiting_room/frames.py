@@ -12,6 +12,7 @@ from typing import Any
 
 from chalicelib.store.models import Consultation, DelayNotice, DeviceCheck, Participant
 from chalicelib.waiting_room.estimate import Estimate
+from chalicelib.waiting_room.presence import reached
 
 PARTICIPANT = "waiting_room.participant"
 DELAY = "waiting_room.delay"
@@ -45,7 +46,7 @@ def participant_state(participant: Participant) -> dict[str, Any]:
     return {
         "participant_id": participant.participant_id,
         "role": participant.role,
-        "presence": participant.presence or "invited",
+        "presence": reached(participant.presence).value,
         "waiting_since": iso(participant.waiting_since),
         "device_check": device_check_json(participant.device_check),
         "join_with": participant.join_with,

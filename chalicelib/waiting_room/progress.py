@@ -1,9 +1,10 @@
 """Keeps the wait estimates of a clinician's day in step with their progress, and pushes them.
 
 When a clinician starts a consultation or announces a delay, every later consultation of
-their day that has not started gets a new `expected_start_at` (one UpdateItem each, under
-the schedule revision read), and the participants connected to those consultations get
-`waiting_room.estimate` (one Query of the clinic's connections for all of them). Entering
+their day that has not started gets a new `expected_start_at` (one GetItem and one
+UpdateItem each, under the schedule revision read), and the participants connected to
+those consultations get `waiting_room.estimate` (one Query of the clinic's connections for
+all of them). Entering
 the waiting room stores this consultation's own expected start (`expected_for`) in the
 same write that moves the participant.
 """

@@ -6,8 +6,8 @@ clinic with one GetItem; the clinicians' names come in one BatchGetItem. Enterin
 waiting room also reads the clinician's day (one Query) for the wait estimate, stored in
 the same write. Each move is one conditional write (`chalicelib.waiting_room.presence`)
 followed by one push of the participant's state (`RoomBroadcast.participant_state`). A
-cancelled consultation still answers the page ("cancelled"); moves on it are refused
-with 410.
+cancelled consultation ends the session (401, as on every participant route); an ended one
+(past its links' end, while a session still lasts) refuses moves with 410.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from chalicelib.auth.principals import Principal
 from chalicelib.clock import Clock
 from chalicelib.consultations import queries
 from chalicelib.errors import NotFound, Unauthorized
-from chalicelib.store.enums import PHONE_CHANNELS, Presence
+from chalicelib.store.enums import PHONE_CHANNELS, ConsultationStatus, Presence
 from chalicelib.store.models import (
     Clinic,
     Clinician,
@@ -92,6 +92,11 @@ class WaitingRoom:
         )
         if participant is None or consultation.clinic_id != principal.clinic_id:
             raise Unauthorized("the session's consultation or participant no longer exists")
+        if consultation.status == ConsultationStatus.CANCELLED:
+            # As everywhere (`participants.standing`): the session ends with the
+            # consultation; the page hears it live (`waiting_room.consultation`) and,
+            # opening the link again, gets the localized "cancelled" refusal.
+            raise Unauthorized("the consultation has been cancelled")
         try:
             clinic = Clinic.get(consultation.clinic_id)
         except Clinic.DoesNotExist:
@@ -127,13 +132,13 @@ class WaitingRoom:
                 frames.participant_frame(principal.consultation_id, participant),
             )
 
-    def record_device_check(self, principal: Principal, result: DeviceResult) -> Participant:
+    def record_device_check(self, room: Room, result: DeviceResult) -> Participant:
         """Store the check's result; `terms_accepted -> device_checked`, never backwards.
 
         Allowed before the joining window (the check runs any time), refused (410) once the
         consultation is over.
         """
-        room = self._open_room(principal)
+        _require_open(room)
         now = room.now
         check = DeviceCheck(  # type: ignore[no-untyped-call]
             camera=result.camera,
@@ -160,7 +165,8 @@ class WaitingRoom:
 
     def enter(self, principal: Principal) -> Participant:
         """Into the waiting room: terms accepted, window open; idempotent when waiting."""
-        room = self._open_room(principal)
+        room = self.load(principal)
+        _require_open(room)
         participant, clinic, consultation = room.participant, room.clinic, room.consultation
         language = participant.language
         if not joining.terms_accepted(participant, clinic):
@@ -186,9 +192,9 @@ class WaitingRoom:
         self._broadcast.participant_state(consultation, participant)
         return participant
 
-    def notify_when_called(self, principal: Principal, enabled: bool) -> Participant:
+    def notify_when_called(self, room: Room, enabled: bool) -> Participant:
         """ "Close the page, we'll text you": needs an SMS or WhatsApp channel."""
-        room = self._open_room(principal)
+        _require_open(room)
         participant = room.participant
         if enabled and not _has_phone_channel(participant):
             raise refusals.no_phone(participant.language)
@@ -196,17 +202,15 @@ class WaitingRoom:
         self._broadcast.participant_state(room.consultation, participant)
         return participant
 
-    def change_language(self, principal: Principal, language: str) -> Participant:
-        room = self.load(principal)
+    def change_language(self, room: Room, language: str) -> Participant:
         participant = room.participant
         _update(participant, [Participant.language.set(language)])
         return participant
 
-    def _open_room(self, principal: Principal) -> Room:
-        room = self.load(principal)
-        if room.status != "scheduled":
-            raise refusals.over(room.participant.language, room.status)
-        return room
+
+def _require_open(room: Room) -> None:
+    if room.status != "scheduled":
+        raise refusals.over(room.participant.language, room.status)
 
 
 def clinician_names(clinician_ids: list[str]) -> list[str]:
