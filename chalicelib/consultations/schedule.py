@@ -35,6 +35,7 @@ from chalicelib.store.models import (
     ClinicianAssignment,
     Consultation,
     ConsultationItem,
+    DelayNotice,
     Participant,
     day_key,
 )
@@ -64,6 +65,8 @@ class DayEntry:
     patient_display_name: str | None
     #: Its participants, for the dashboard's waiting summary (from the clinic's day index).
     participants: tuple[Participant, ...] = ()
+    #: The clinician's latest "running late" message, if any.
+    delay: DelayNotice | None = None
 
 
 class Consultations:
@@ -165,6 +168,9 @@ class Consultations:
         items: list[Consultation] | list[ClinicianAssignment] = (
             queries.clinician_day(principal.id, day) if mine else consultations
         )
+        delays = {
+            consultation.consultation_id: consultation.delay for consultation in consultations
+        }
         return [
             DayEntry(
                 item.consultation_id,
@@ -173,6 +179,7 @@ class Consultations:
                 item.status,
                 item.patient_display_name,
                 tuple(participants.get(item.consultation_id, ())),
+                delays.get(item.consultation_id),
             )
             for item in items
             if item.clinic_id == principal.clinic_id

@@ -39,7 +39,7 @@ from chalicelib.store.enums import (
     MessagePurpose,
     ParticipantRole,
 )
-from chalicelib.store.models import Participant
+from chalicelib.store.models import DelayNotice, Participant
 from chalicelib.waiting_room import frames, presence
 from chalicelib.wiring import services
 
@@ -83,9 +83,7 @@ def record_body(record: ConsultationRecord) -> ConsultationAnswer:
         access_code_required=bool(consultation.access_code_required),
         clinician_ids=list(consultation.clinician_ids),
         participants=[participant_body(p) for p in record.participants],
-        delay=msgspec.convert(delay, DelayAnswer)
-        if (delay := frames.delay_json(consultation.delay))
-        else None,
+        delay=delay_body(consultation.delay),
         call_number=int(consultation.call_number or 0),
     )
 
@@ -132,7 +130,14 @@ def waiting_summary(participant: Participant) -> WaitingSummaryAnswer:
         presence=presence.reached(participant.presence),
         waiting_since=iso(participant.waiting_since),
         device_check=device_check_body(participant),
+        join_with=JoinWith(participant.join_with) if participant.join_with else None,
+        notify_when_called=bool(participant.notify_when_called),
     )
+
+
+def delay_body(delay: DelayNotice | None) -> DelayAnswer | None:
+    shown = frames.delay_json(delay)
+    return None if shown is None else msgspec.convert(shown, DelayAnswer)
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -23,6 +23,7 @@ from chalicelib.messaging.courier import Outcome
 from chalicelib.routes.clinician_api import (
     answer,
     body_of,
+    delay_body,
     record_body,
     signed_in,
     waiting_summary,
@@ -163,6 +164,7 @@ def _entry_body(entry: DayEntry) -> DayEntryAnswer:
         status=ConsultationStatus(entry.status),
         patient_display_name=entry.patient_display_name,
         waiting=[waiting_summary(participant) for participant in entry.participants],
+        delay=delay_body(entry.delay),
     )
 
 

@@ -173,6 +173,7 @@ class DayEntryAnswer(Struct, kw_only=True):
     patient_display_name: str | None
     #: Its participants' places on the way in (the dashboard's waiting summary).
     waiting: list[WaitingSummaryAnswer] = []
+    delay: DelayAnswer | None = None
 
 
 class DayAnswer(Struct, kw_only=True):

@@ -167,6 +167,8 @@ class WaitingSummaryAnswer(Struct, kw_only=True):
     presence: Presence
     waiting_since: Timestamp | None
     device_check: DeviceCheckAnswer | None
+    join_with: JoinWith | None = None
+    notify_when_called: bool = False
 
 
 class RefusalDetail(Struct, kw_only=True):

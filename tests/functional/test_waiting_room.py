@@ -514,6 +514,7 @@ def test_the_day_list_and_the_consultation_show_each_participants_place(
     patient = ready(world, clock)
     patient.send("POST", "/api/participant/device-check", DEVICE_CHECK)
     patient.send("POST", "/api/participant/waiting")
+    patient.send("PUT", "/api/participant/notify-when-called", {"enabled": True})
     c1 = world.clinician("c1")
     c1.send("POST", f"/api/consultations/{patient.consultation_id}/delay", {"minutes": 10})
 
@@ -527,12 +528,15 @@ def test_the_day_list_and_the_consultation_show_each_participants_place(
     assert summary["presence"] == "waiting"
     assert summary["waiting_since"] == (START + WINDOW_OPEN).isoformat()
     assert summary["device_check"]["connection"] == "orange"
+    assert (summary["join_with"], summary["notify_when_called"]) == ("video", True)
+    assert entry["delay"]["minutes"] == 10
     assert mine["consultations"][0]["waiting"] == entry["waiting"]
+    assert mine["consultations"][0]["delay"] == entry["delay"]
     [shown] = read["participants"]
     assert (shown["presence"], shown["join_with"], shown["notify_when_called"]) == (
         "waiting",
         "video",
-        False,
+        True,
     )
     assert read["delay"]["minutes"] == 10
 
