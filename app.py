@@ -12,6 +12,7 @@ from chalice import Chalice
 from chalicelib import observability, wiring
 from chalicelib.routes import (
     clinic,
+    clinician_phone,
     clinician_sign_in,
     consent,
     consultations,
@@ -41,6 +42,7 @@ app.register_blueprint(scheduled.blueprint)
 app.register_blueprint(openapi.blueprint)
 app.register_blueprint(clinician_sign_in.blueprint)
 app.register_blueprint(clinic.blueprint)
+app.register_blueprint(clinician_phone.blueprint)
 app.register_blueprint(consultations.blueprint)
 app.register_blueprint(participants.blueprint)
 app.register_blueprint(ws_tickets.blueprint)

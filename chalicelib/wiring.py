@@ -209,7 +209,10 @@ def configure(
             clock=clock, courier=courier, links=links, broadcast=broadcast, progress=progress
         ),
         late_notices=LateNotices(
-            clock=clock, email=email_sender, public_base_url=settings.public_base_url
+            clock=clock,
+            email=email_sender,
+            sms=SmsSender(boto3.client("sns", region_name=settings.region)),
+            public_base_url=settings.public_base_url,
         ),
         consents=ConsentBook(clock=clock),
         terms=TermsEditor(clock=clock),

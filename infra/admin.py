@@ -3,7 +3,8 @@ deactivating or reactivating a clinician's account.
 
     python -m infra.admin create-clinic --stage prod --clinic-id north \\
         --name "North Clinic" --time-zone Europe/Helsinki --language fi \\
-        --clinician-email dr.first@north.example --clinician-name "Dr First"
+        --clinician-email dr.first@north.example --clinician-name "Dr First" \\
+        [--clinician-phone +358401234567]
 
 It uses the app's own PynamoDB models and table binding (`chalicelib.store`) and the
 stage's settings (`chalicelib.config`): AWS credentials and region from the usual
@@ -36,12 +37,12 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.clinics.staff import ClinicianAccounts
+from chalicelib.clinics.staff import INTERNATIONAL_ONLY, ClinicianAccounts
 from chalicelib.clock import SystemClock
 from chalicelib.config import STAGES, Settings
 from chalicelib.errors import ConfigError, InvalidField, NotFound
 from chalicelib.i18n import catalogue
-from chalicelib.messaging.contact_points import normalise_email
+from chalicelib.messaging.contact_points import normalise_email, normalise_phone
 from chalicelib.store.models import Clinic, Clinician
 from chalicelib.store.tables import bind_models
 
@@ -68,6 +69,7 @@ class NewClinic:
     clinician_id: str
     clinician_email: str
     clinician_name: str
+    clinician_phone: str | None = None
 
 
 def validated(
@@ -79,6 +81,7 @@ def validated(
     clinician_email: str,
     clinician_name: str,
     clinician_id: str | None = None,
+    clinician_phone: str | None = None,
 ) -> NewClinic:
     """The request with each value checked; `AdminError` names the first bad one."""
     if not clinic_id.strip() or not all(c.isalnum() or c in "-_" for c in clinic_id):
@@ -98,6 +101,10 @@ def validated(
         raise AdminError(f"--clinician-email: {error}") from None
     if not clinician_name.strip():
         raise AdminError("--clinician-name must not be empty")
+    try:
+        phone = normalise_phone(clinician_phone, INTERNATIONAL_ONLY) if clinician_phone else None
+    except InvalidField as error:
+        raise AdminError(f"--clinician-phone: {error}") from None
     return NewClinic(
         clinic_id=clinic_id,
         name=name.strip(),
@@ -106,6 +113,7 @@ def validated(
         clinician_id=clinician_id or f"clinician-{uuid.uuid4().hex[:12]}",
         clinician_email=email,
         clinician_name=clinician_name.strip(),
+        clinician_phone=phone,
     )
 
 
@@ -126,6 +134,7 @@ def create_clinic(request: NewClinic, *, now: datetime, region: str) -> None:
         email=request.clinician_email,
         display_name=request.clinician_name,
         language=request.language,
+        phone=request.clinician_phone,
         created_at=now,
     )
     try:
@@ -152,6 +161,9 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--clinician-email", required=True)
     create.add_argument("--clinician-name", required=True)
     create.add_argument("--clinician-id", help="default: a new random id")
+    create.add_argument(
+        "--clinician-phone", help="a mobile number with its country code, for SMS late notices"
+    )
     for command, help_text in ACCOUNT_COMMANDS.items():
         account = commands.add_parser(command, help=help_text)
         account.add_argument("--stage", required=True, choices=STAGES)
@@ -204,6 +216,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             clinician_email=args.clinician_email,
             clinician_name=args.clinician_name,
             clinician_id=args.clinician_id,
+            clinician_phone=args.clinician_phone,
         )
         bind_models(settings)
         create_clinic(request, now=datetime.now(UTC), region=settings.region)

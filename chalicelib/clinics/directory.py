@@ -35,10 +35,15 @@ def profile_of(principal: Principal) -> ClinicProfile:
         clinic = Clinic.get(principal.clinic_id)
     except Clinic.DoesNotExist:
         raise NotFound("the clinician's clinic does not exist") from None
+    return profile_with(clinic)
+
+
+def profile_with(clinic: Clinic) -> ClinicProfile:
+    """The profile of a clinic already read (as a settings change answers it)."""
     whatsapp = (Channel.WHATSAPP,) if clinic.settings.whatsapp_phone_number_id else ()
     colleagues = [
         Colleague(clinician.clinician_id, clinician.display_name)
-        for clinician in Clinician.by_clinic.query(principal.clinic_id)
+        for clinician in Clinician.by_clinic.query(clinic.clinic_id)
         if clinician.active
     ]
     return ClinicProfile(

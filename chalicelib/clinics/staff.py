@@ -8,6 +8,9 @@ inactive clinician without an expiry or an active one with it. Deactivating agai
 nothing (the condition requires an active account): a repeated or racing call cannot push
 the deletion further away. Reactivating before the deletion removes `expires_at`; after it,
 the clinician no longer exists and must be created anew.
+
+A clinician's own mobile number (`phone`, for SMS late notices) lives on the same item, so it
+leaves with the account; `set_phone` changes it only while the account is active.
 """
 
 from __future__ import annotations
@@ -19,7 +22,11 @@ from pynamodb.expressions.update import Action
 
 from chalicelib.clock import Clock
 from chalicelib.errors import NotFound
+from chalicelib.messaging.contact_points import normalise_phone
 from chalicelib.store.models import Clinician
+
+#: phonenumbers' "unknown region": a clinician's number is written with its `+<country code>`.
+INTERNATIONAL_ONLY = "ZZ"
 
 
 class ClinicianAccounts:
@@ -47,6 +54,18 @@ class ClinicianAccounts:
             active_now=False,
             actions=[Clinician.active.set(True), Clinician.expires_at.remove()],
         )
+
+
+def set_phone(clinician_id: str, raw: str | None) -> str | None:
+    """Set (E.164) or, with None or "", remove an active clinician's phone; the phone now.
+
+    `InvalidField("phone")` for a number that is not a mobile with its country code (the
+    message never repeats it); `NotFound` for a missing or inactive account."""
+    phone = normalise_phone(raw, INTERNATIONAL_ONLY) if raw and raw.strip() else None
+    action = Clinician.phone.set(phone) if phone else Clinician.phone.remove()
+    if not _update_if(clinician_id, active_now=True, actions=[action]):
+        raise NotFound("there is no such clinician")
+    return phone
 
 
 def _update_if(clinician_id: str, *, active_now: bool, actions: list[Action]) -> bool:

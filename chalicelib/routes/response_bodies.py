@@ -21,6 +21,7 @@ from chalicelib.errors import (
     WrongAccessCode,
 )
 from chalicelib.i18n.languages import Language
+from chalicelib.routes.clinic_settings_bodies import ClinicSettingsAnswer
 from chalicelib.routes.waiting_room_bodies import (
     DelayAnswer,
     DeviceCheckAnswer,
@@ -220,6 +221,8 @@ class ClinicAnswer(Struct, kw_only=True):
     channels: list[Channel]
     reminder_lead_minutes: int
     clinicians: list[ColleagueAnswer]
+    #: The waiting-room settings (`PATCH /api/clinic/settings` changes them).
+    settings: ClinicSettingsAnswer
 
 
 # --- participants' own session ----------------------------------------------------------

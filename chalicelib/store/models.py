@@ -68,7 +68,7 @@ class ClinicSettings(MapAttribute[str, Any]):
     late_notice_interval_minutes = NumberAttribute(default=2)
     link_grace_minutes = NumberAttribute(default=60)
     #: How the clinician hears that a patient is still waiting after the appointment time:
-    #: "email" (the default) or "sms" (falls back to email: clinicians have no phone yet).
+    #: "email" (the default) or "sms" (to clinicians with a `phone`; email for the others).
     late_notice_channel = UnicodeAttribute(default="email")
     #: AWS End User Messaging Social phone number id; WhatsApp is offered only when set.
     whatsapp_phone_number_id = UnicodeAttribute(null=True)
@@ -118,6 +118,8 @@ class Clinician(Model):
     language = UnicodeAttribute(default="en")
     active = BooleanAttribute(default=True)
     created_at = UTCDateTimeAttribute()
+    #: E.164, set by the clinician for SMS late notices; personal data, never logged.
+    phone = UnicodeAttribute(null=True)
     #: Set when the account is deactivated: the personal data then leaves after retention.
     expires_at = TTLAttribute(null=True)
 

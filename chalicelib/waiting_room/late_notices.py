@@ -4,11 +4,13 @@ Entering the waiting room arms the consultation's late notice (`presence.move_in
 `due_at` = the appointment time, or now if later, unless one is armed). The minute sweeper
 (`chalicelib.consultations.due_work`) hands the due consultation here: while someone is
 still waiting, each assigned clinician gets an email (or, with the clinic's
-`late_notice_channel` "sms", an email too until clinicians have phone numbers), and the
-notice moves `late_notice_interval_minutes` later, until a clinician opens the consultation
-(`seen`) or presses Start. Each notice is claimed before it goes out by the conditional
-move of `due_at` that also counts it (`late_notices_sent`), so a second sweeper or a
-retried Lambda sends nothing twice. Notices name no patient; logs hold no address.
+`late_notice_channel` "sms", an SMS to the clinicians who gave a `phone` and an email to
+the others), and the notice moves `late_notice_interval_minutes` later, until a clinician
+opens the consultation (`seen`) or presses Start. Each notice is claimed before it goes
+out by the conditional move of `due_at` that also counts it (`late_notices_sent`), so a
+second sweeper or a retried Lambda sends nothing twice: that claim is this notice's ledger
+entry (the participants' `DeliveryLedger` keys on a participant; a clinician is not one).
+Notices name no patient; logs hold no address or number.
 """
 
 from __future__ import annotations
@@ -21,20 +23,28 @@ from chalicelib.errors import NotFound
 from chalicelib.messaging import compose
 from chalicelib.messaging.email import EmailSender
 from chalicelib.messaging.provider_errors import SendRefused
+from chalicelib.messaging.sms import SmsSender
 from chalicelib.observability import logger
 from chalicelib.store.enums import ConsultationStatus, Presence
 from chalicelib.store.models import CONSULTATION_SK, Clinic, Clinician, Consultation
 from chalicelib.waiting_room.estimate import Slot
 
 EMAIL = "email"
+SMS = "sms"
 
 
 class LateNotices:
     def __init__(
-        self, *, clock: Clock, email: EmailSender | None, public_base_url: str | None
+        self,
+        *,
+        clock: Clock,
+        email: EmailSender | None,
+        sms: SmsSender | None,
+        public_base_url: str | None,
     ) -> None:
         self._clock = clock
         self._email = email
+        self._sms = sms
         self._base_url = public_base_url or ""
 
     def handle(self, consultation_id: str, sk: str, now: datetime) -> bool:
@@ -73,14 +83,10 @@ class LateNotices:
     def _notify(
         self, clinic: Clinic, consultation: Consultation, minutes: int, number: int
     ) -> bool:
-        channel = str(clinic.settings.late_notice_channel or EMAIL)
-        if channel != EMAIL:
-            logger.info("late notice by email: clinicians have no phone", extra={"asked": channel})
-        if self._email is None:
-            logger.warning("late notice not sent: no sender address")
-            return False
+        by_sms = str(clinic.settings.late_notice_channel or EMAIL) == SMS and self._sms is not None
         ok = True
         link = f"{self._base_url}/clinic/consultation.html?id={consultation.consultation_id}"
+        counts = {EMAIL: 0, SMS: 0}
         for clinician in Clinician.batch_get(list(consultation.clinician_ids)):
             if not clinician.active:
                 continue
@@ -91,12 +97,25 @@ class LateNotices:
                 language=clinician.language,
                 link=link,
             )
+            composed = compose.late_notice(occasion, minutes)
+            channel = SMS if by_sms and clinician.phone else EMAIL
             try:
-                self._email.send(clinician.email, compose.late_notice(occasion, minutes).email)
+                if channel == SMS and self._sms is not None:
+                    self._sms.send(str(clinician.phone), composed.sms)
+                elif self._email is not None:
+                    self._email.send(clinician.email, composed.email)
+                else:
+                    logger.warning("late notice not sent: no sender address")
+                    ok = False
+                    continue
             except SendRefused as refused:
-                logger.warning("late notice failed", extra={"reason": refused.reason})
+                logger.warning(
+                    "late notice failed", extra={"reason": refused.reason, "channel": channel}
+                )
                 ok = False
-        logger.info("late notice sent", extra={"number": number, "channel": EMAIL})
+                continue
+            counts[channel] += 1
+        logger.info("late notice sent", extra={"number": number, "by": counts})
         return ok
 
 

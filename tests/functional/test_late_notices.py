@@ -20,7 +20,7 @@ from chalicelib.store.models import CONSULTATION_SK, Clinic, ClinicSettings
 from chalicelib.waiting_room import late_notices
 from tests.support.clinic_api import SENDER, seed_clinics
 from tests.support.fakes import FakeWebsocketApi, FrozenClock, serialise_moto_dynamodb
-from tests.support.moto_messages import mail_sent, parsed, text_of
+from tests.support.moto_messages import mail_sent, parsed, sms_sent, text_of
 from tests.support.waiting_room import BASE_URL, WINDOW_OPEN, Patient, World, consultation
 
 #: From 09:21 (the window is open) to the appointment time, 09:30.
@@ -197,3 +197,36 @@ def test_two_sweepers_at_once_send_each_notice_once(
     assert results == [True, True]
     assert [to for to, _, _ in notices()] == ["c1@clinic.example"]
     assert int(consultation(patient.consultation_id).late_notices_sent) == 1
+
+
+def test_with_sms_chosen_a_clinician_with_a_phone_gets_an_sms_and_one_without_an_email(
+    world: World, clock: FrozenClock
+) -> None:
+    changed = world.clinician("c1").send(
+        "PATCH", "/api/clinic/settings", {"late_notice_channel": "sms"}
+    )
+    phone = world.clinician("c1").send("PUT", "/api/clinician/phone", {"phone": "+33612345678"})
+    patient = waiting_patient(world, clock, clinician_ids=["c1", "c2"])
+    clock.advance(TO_START)
+    first = sweep(world)
+    again = sweep(world)  # the same minute: nothing twice
+
+    assert (changed.status_code, phone.status_code) == (200, 200)
+    assert first == {"handled": 1, "failed": 0} and again["handled"] == 0
+    [(number, text)] = sms_sent()
+    assert number == "+33612345678"
+    assert f"{BASE_URL}/clinic/consultation.html?id={patient.consultation_id}" in text
+    assert "Alice" not in text
+    assert [to for to, _, _ in notices()] == ["c2@clinic.example"]
+
+
+def test_with_email_chosen_a_clinician_with_a_phone_still_gets_an_email(
+    world: World, clock: FrozenClock
+) -> None:
+    world.clinician("c1").send("PUT", "/api/clinician/phone", {"phone": "+33612345678"})
+    waiting_patient(world, clock)
+    clock.advance(TO_START)
+    sweep(world)
+
+    assert sms_sent() == []
+    assert [to for to, _, _ in notices()] == ["c1@clinic.example"]
