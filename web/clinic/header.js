@@ -1,5 +1,5 @@
 // The header of every signed-in clinic page: the clinic's name (a link to the day view), the
-// navigation (Consultations, Terms), who is signed in (the page's one role=status element)
+// navigation (Consultations, Terms, Settings), who is signed in (the page's one role=status element)
 // and the Sign out button. The current page's link carries aria-current="page".
 import { el } from "/shared/dom.js";
 import { say } from "/shared/messages.js";
@@ -7,6 +7,7 @@ import { say } from "/shared/messages.js";
 const NAVIGATION = [
   ["/clinic/", "Consultations"],
   ["/clinic/terms.html", "Terms"],
+  ["/clinic/settings.html", "Settings"],
 ];
 
 export function renderHeader(header, session, clinic) {
