@@ -98,6 +98,23 @@ def test_bad_input_is_refused_by_name_before_anything_is_written(
     assert Clinic.count() == 0
 
 
+def test_the_first_clinician_may_get_a_mobile_number_for_sms_late_notices(
+    tables: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(*ARGS, "--clinician-phone", "+358 40 123 4567") == 0
+    assert Clinician.get("first").phone == "+358401234567"
+    assert "401234567" not in capsys.readouterr().out
+
+
+def test_a_bad_clinician_phone_is_refused_by_name_without_repeating_it(
+    tables: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(*ARGS, "--clinician-phone", "0401234567") == admin.EXIT_BAD_INPUT
+    error = capsys.readouterr().err
+    assert "--clinician-phone" in error and "0401234567" not in error
+    assert Clinic.count() == 0
+
+
 def test_two_operators_racing_for_one_clinic_id_create_it_once(tables: None) -> None:
     requests = [
         admin.validated(
