@@ -75,8 +75,9 @@ def join(
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{stack.options.front_url}/j/#{link.split('#', 1)[1]}")
-        page.get_by_role("button", name="Continue").click()
-        expect(page.get_by_role("status")).to_contain_text("waiting room")
+        page.get_by_role("button", name="Continue", exact=True).click()
+        heading = page.get_by_role("heading", level=1)
+        expect(heading).to_have_text("Before you join", timeout=20_000)  # signed in
         return page
 
     yield open_as

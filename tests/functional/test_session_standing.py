@@ -47,7 +47,7 @@ PUBLIC = {
 STARTS = START + timedelta(hours=1)
 #: The consultation lasts 20 minutes and the clinic's links 60 minutes more.
 LINK_END = STARTS + timedelta(minutes=20 + 60)
-PATH_VALUES = {"consultation_id": "v1", "participant_id": "p1"}
+PATH_VALUES = {"consultation_id": "v1", "participant_id": "p1", "file_id": "f1"}
 
 
 def session_routes(app: Chalice) -> list[tuple[str, str]]:
