@@ -211,7 +211,7 @@ def configure(
         late_notices=LateNotices(
             clock=clock,
             email=email_sender,
-            sms=SmsSender(boto3.client("sns", region_name=settings.region)),
+            sms=courier.sms_sender,
             public_base_url=settings.public_base_url,
         ),
         consents=ConsentBook(clock=clock),

@@ -51,6 +51,11 @@ class Courier:
         self._whatsapp = whatsapp
         self._ledger = ledger
 
+    @property
+    def sms_sender(self) -> SmsSender:
+        """The SMS sender, for messages to clinicians (no participant ledger): one client."""
+        return self._sms
+
     def send_invitation(
         self,
         consultation: Consultation,
