@@ -30,6 +30,7 @@ from chalicelib.routes.operations import Security, answer_of, errors, operation
 from chalicelib.routes.request_body import decode
 from chalicelib.store.enums import ParticipantRole
 from chalicelib.store.models import Clinic, ConsentRecord
+from chalicelib.waiting_room.frames import participant_frame
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
@@ -67,11 +68,11 @@ def accept_terms() -> Response:
         user_agent=request.headers.get("user-agent"),
     )
     if accepted.created:  # the dashboard sees the participant's new place and the record
-        broadcast = services().room_broadcast
-        consultation = standing.consultation
-        broadcast.participant_state(consultation, accepted.participant)
-        broadcast.to_room(
-            clinic.clinic_id, consultation.consultation_id, consent_frame(accepted.record)
+        services().room_broadcast.to_room(
+            clinic.clinic_id,
+            standing.consultation.consultation_id,
+            participant_frame(standing.consultation.consultation_id, accepted.participant),
+            consent_frame(accepted.record),
         )
     receipt = _receipt(clinic, standing, accepted.record)
     return answer(receipt, 201 if accepted.created else 200)

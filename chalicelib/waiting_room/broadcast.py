@@ -34,10 +34,11 @@ class RoomBroadcast:
             frames.participant_frame(consultation.consultation_id, participant),
         )
 
-    def to_room(self, clinic_id: str, consultation_id: str, frame: dict[str, Any]) -> int:
-        """Push to the consultation's participants and the clinic's staff; count arrivals."""
-        audience = self._registry.audience(clinic_id, [consultation_id])
-        return self._pusher.push_to_all((c.connection_id for c in audience), frame)
+    def to_room(self, clinic_id: str, consultation_id: str, *frames: dict[str, Any]) -> int:
+        """Push `frames`, in order, to the consultation's participants and the clinic's staff,
+        found with one Query however many frames there are; count arrivals."""
+        audience = [c.connection_id for c in self._registry.audience(clinic_id, [consultation_id])]
+        return sum(self._pusher.push_to_all(audience, frame) for frame in frames)
 
     def estimates(self, clinic_id: str, estimates: Mapping[str, Estimate | None]) -> int:
         """Push each consultation's new estimate to its participants only (one Query)."""

@@ -284,7 +284,7 @@ def test_bad_acceptances_are_refused_by_name(client: Client, body: dict[str, Any
 
 
 def test_an_acceptance_reaches_the_clinics_staff_and_no_one_outside(
-    client: Client, websocket_api: FakeWebsocketApi
+    client: Client, websocket_api: FakeWebsocketApi, dynamodb_calls: list[str]
 ) -> None:
     record = services().connections.record
     record("staff-k1", Principal.of_clinician("c2", "k1"))
@@ -292,7 +292,10 @@ def test_an_acceptance_reaches_the_clinics_staff_and_no_one_outside(
     other = Principal(kind="participant", id="p2", clinic_id="k1", consultation_id="v2")
     record("patient-v2", other)
 
-    assert accept(client, cookie_of("p1"), **current()).status_code == 201
+    cookie = cookie_of("p1")
+    dynamodb_calls.clear()
+    assert accept(client, cookie, **current()).status_code == 201
+    assert dynamodb_calls.count("Query") == 1  # both frames' recipients, found once
     assert accept(client, cookie_of("p1"), **current()).status_code == 200  # told once
 
     frames = websocket_api.frames("staff-k1")

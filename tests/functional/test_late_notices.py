@@ -3,7 +3,6 @@ every `late_notice_interval_minutes` until one of them opens the consultation; e
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,10 +17,17 @@ from chalicelib import wiring
 from chalicelib.config import Settings
 from chalicelib.store.models import CONSULTATION_SK, Clinic, ClinicSettings
 from chalicelib.waiting_room import late_notices
-from tests.support.clinic_api import SENDER, seed_clinics
 from tests.support.fakes import FakeWebsocketApi, FrozenClock, serialise_moto_dynamodb
 from tests.support.moto_messages import mail_sent, parsed, sms_sent, text_of
-from tests.support.waiting_room import BASE_URL, WINDOW_OPEN, Patient, World, consultation
+from tests.support.waiting_room import (
+    BASE_URL,
+    WINDOW_OPEN,
+    Patient,
+    World,
+    consultation,
+    sending,
+    wired_app,
+)
 
 #: From 09:21 (the window is open) to the appointment time, 09:30.
 TO_START = timedelta(minutes=9)
@@ -30,18 +36,14 @@ MINUTE = timedelta(minutes=1)
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, sender_email=SENDER, public_base_url=BASE_URL)
+    return sending(settings)
 
 
 @pytest.fixture
 def app(
     tables: None, settings: Settings, clock: FrozenClock, websocket_api: FakeWebsocketApi
 ) -> Chalice:
-    from app import app as chalice_app
-
-    wiring.configure(chalice_app, settings, clock=clock, websocket_sender=websocket_api)
-    seed_clinics()
-    return chalice_app
+    return wired_app(settings, clock, websocket_api)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ connections; each patient holds one participant connection.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import threading
 from collections.abc import Iterator
@@ -26,7 +25,6 @@ from chalicelib.errors import Conflict
 from chalicelib.store.enums import Presence
 from chalicelib.store.models import Participant
 from chalicelib.waiting_room import clinic_actions, presence
-from tests.support.clinic_api import SENDER, seed_clinics
 from tests.support.fakes import FakeWebsocketApi, FrozenClock, serialise_moto_dynamodb
 from tests.support.moto_messages import sms_sent
 from tests.support.waiting_room import (
@@ -36,6 +34,8 @@ from tests.support.waiting_room import (
     World,
     consultation,
     participant,
+    sending,
+    wired_app,
 )
 
 PHONE_OF_PATIENT = "+33612345678"
@@ -54,18 +54,14 @@ DEVICE_CHECK = {
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, sender_email=SENDER, public_base_url=BASE_URL)
+    return sending(settings)
 
 
 @pytest.fixture
 def app(
     tables: None, settings: Settings, clock: FrozenClock, websocket_api: FakeWebsocketApi
 ) -> Chalice:
-    from app import app as chalice_app
-
-    wiring.configure(chalice_app, settings, clock=clock, websocket_sender=websocket_api)
-    seed_clinics()
-    return chalice_app
+    return wired_app(settings, clock, websocket_api)
 
 
 @pytest.fixture

@@ -7,22 +7,41 @@ the clock starts at 08:00 UTC, and joining opens at 09:20.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from chalice import Chalice
 from chalice.test import Client
 
 from chalicelib import wiring
 from chalicelib.auth.principals import Principal
+from chalicelib.config import Settings
 from chalicelib.participants.links import COOKIE_NAME
 from chalicelib.store.models import CONSULTATION_SK, Consultation, ConsultationItem, Participant
 from tests.conftest import START
-from tests.support.clinic_api import Session, create
-from tests.support.fakes import FakeWebsocketApi
+from tests.support.clinic_api import SENDER, Session, create, seed_clinics
+from tests.support.fakes import FakeWebsocketApi, FrozenClock
 
 BASE_URL = "https://vestibule.example"
+
+
+def sending(settings: Settings) -> Settings:
+    """The tests' settings with a sender address and the site's address: messages go out."""
+    return dataclasses.replace(settings, sender_email=SENDER, public_base_url=BASE_URL)
+
+
+def wired_app(settings: Settings, clock: FrozenClock, websocket_api: FakeWebsocketApi) -> Chalice:
+    """The real app wired to moto, the clock and the fake websocket sender; clinics seeded."""
+    from app import app as chalice_app
+
+    wiring.configure(chalice_app, settings, clock=clock, websocket_sender=websocket_api)
+    seed_clinics()
+    return chalice_app
+
+
 JSON = {"Content-Type": "application/json"}
 #: 09:21 UTC: the joining window (10 minutes before 09:30) is open.
 WINDOW_OPEN = timedelta(hours=1, minutes=21)
