@@ -6,6 +6,9 @@ import { forgetPlace, rememberPlace } from "/clinic/return-to.js";
 
 const SIGN_IN_PAGE = "/clinic/sign-in.html";
 const NEVER = new Promise(() => {});
+// Set once the clinician signs out on purpose: a call that fails with 401 on the way out
+// (the live feed, a refresh) must not remember this page for the next sign-in.
+let signingOut = false;
 
 export class Session {
   constructor(clinician, csrfToken) {
@@ -25,7 +28,13 @@ export class Session {
   }
 
   async signOut() {
-    await callApi("DELETE", "/api/clinician/session", { csrfToken: this.csrfToken });
+    signingOut = true;
+    try {
+      await callApi("DELETE", "/api/clinician/session", { csrfToken: this.csrfToken });
+    } catch (error) {
+      signingOut = false; // still signed in: the page stays as it was
+      throw error;
+    }
     forgetPlace();
     window.location.replace(SIGN_IN_PAGE);
   }
@@ -45,7 +54,7 @@ export async function openSession() {
 
 /** To the sign-in page, which brings the clinician back here afterwards. */
 function toSignIn() {
-  rememberPlace();
+  if (!signingOut) rememberPlace();
   window.location.replace(SIGN_IN_PAGE);
 }
 
