@@ -23,6 +23,7 @@ import { announceWaiting, notificationControl } from "/clinic/waiting-alert.js";
 import { applyParticipantFrame, renderWaitingRoom } from "/clinic/waiting-room.js";
 import { roleName } from "/clinic/format.js";
 import { zonedParts } from "/shared/time.js";
+import { openChat } from "/clinic/chat.js";
 
 const NOT_FOUND = { notFound: "This consultation or participant does not exist (any more)." };
 
@@ -171,7 +172,7 @@ async function start() {
     seen();
     renderConsents(consentsSection, consultationId, { session, clinic });
     tickWaitingTimes(waitingSection);
-    startLive({
+    const channel = startLive({
       session,
       indicator: waitingExtras[1],
       // Only the live parts are drawn again: a form open in the schedule keeps its input.
@@ -187,6 +188,7 @@ async function start() {
         "waiting_room.consent": onConsent,
       },
     });
+    document.getElementById("chat-place").replaceWith(openChat({ session, channel, consultationId }));
   } catch (error) {
     say(
       message,

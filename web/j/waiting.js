@@ -7,6 +7,9 @@
 import { ApiError, callApi } from "/shared/api.js";
 import { el } from "/shared/dom.js";
 import { liveChannel } from "/j/live.js";
+import { ChatPanel } from "/shared/chat/panel.js";
+import { filesApi } from "/shared/chat/files.js";
+import { chatWords } from "/shared/chat/words.js";
 
 let shown = null; // the rendered waiting room the channel's frames go to
 let subscribed = false;
@@ -147,12 +150,25 @@ export async function render(page) {
   });
 
   calling.hidden = true;
-  page.view.append(calling, who, estimate, delay, notify, notifyNote, recheck, el("p", {}, receipt));
+  const chat = new ChatPanel({
+    channel: liveChannel(),
+    consultationId: page.room.consultation.consultation_id,
+    me: { kind: "participant", id: page.room.me.participant_id },
+    files: filesApi("/api/participant", (method, path, body) => callApi(method, path, { body })),
+    words: chatWords(texts),
+    language: () => texts.language,
+    initial: page.room.chat,
+  });
+  page.view.append(calling, who, estimate, delay, notify, notifyNote, chat.element, recheck, el("p", {}, receipt));
   update();
   shown = { update, called };
   return {
     cleanup() {
       shown = null;
+      chat.dispose();
+    },
+    relabel() {
+      chat.relabel();
     },
   };
 }

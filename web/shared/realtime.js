@@ -101,6 +101,11 @@ export class RealtimeChannel extends EventTarget {
     this.listeners.get(type).add(handler);
   }
 
+  /** Stops calling `handler` for frames of this type. */
+  off(type, handler) {
+    this.listeners.get(type)?.delete(handler);
+  }
+
   /** Closes for good: no reconnection; whatever waits is rejected. */
   close() {
     this.state = "closed";

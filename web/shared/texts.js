@@ -83,6 +83,7 @@ function varsOf(element) {
   }
 }
 
-function fill(text, vars) {
+/** `text` with its `{name}` placeholders filled from `vars` (unknown ones stay). */
+export function fill(text, vars) {
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }

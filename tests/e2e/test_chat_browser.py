@@ -1,0 +1,208 @@
+"""The chat between the patient's phone-sized page and the clinician's consultation page, in
+Chromium against the local stack: messages both ways, text that looks like HTML shown as
+text, a message written while the connection is down sent once when it is back (even across
+a reload), a photo and a PDF sent and saved by the other side, a disguised executable
+refused with the server's words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from tests.e2e.accessibility import assert_accessible
+from tests.e2e.clinic_pages import ClinicApi, sign_in, unique_name, unique_phone
+from tests.e2e.local_stack import RunningStack
+from tests.e2e.patient_pages import PHONE, expect_step
+from tests.e2e.waiting_patient import Patient
+from tests.support import sample_files as files
+
+pytestmark = pytest.mark.browser
+
+XSS = "<img src=x onerror=alert(1)>"
+PRESIGNED = re.compile(r"^https?://\S+X-Amz-Signature=")
+
+
+@dataclass
+class Consultation:
+    consultation_id: str
+    patient_name: str
+    patient: Page
+    clinician: Page
+
+
+@pytest.fixture(scope="module")
+def clinician_context(stack: RunningStack, browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(accept_downloads=True)
+    sign_in(context.new_page(), stack)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def consultation(
+    stack: RunningStack, browser: Browser, clinician_context: BrowserContext
+) -> Iterator[Consultation]:
+    """A patient waiting (their page open at phone size) and the clinician's page open."""
+    clinic = ClinicApi(clinician_context, stack)
+    name = unique_name("Aino")
+    starts_at = (datetime.now(UTC) + timedelta(minutes=5)).replace(second=0, microsecond=0)
+    record = clinic.call(
+        "POST",
+        "/api/consultations",
+        {
+            "starts_at": starts_at.isoformat(),
+            "time_zone": "Europe/Paris",
+            "duration_minutes": 20,
+            "language": "en",
+            "patient": {"display_name": name, "phone": unique_phone(), "channels": ["sms"]},
+        },
+    )
+    consultation_id = record["consultation_id"]
+    [patient_record] = record["participants"]
+    shown = clinic.call(
+        "POST",
+        f"/api/consultations/{consultation_id}/participants/{patient_record['participant_id']}/links",
+        {},
+    )
+    patient = Patient(browser, stack)
+    patient.call("POST", "/api/participant-sessions", {"token": shown["url"].split("#", 1)[1]})
+    patient.accept_terms()
+    patient.check_devices()
+    patient.wait()
+    patient_page = patient.context.new_page()
+    patient_page.set_viewport_size(PHONE)
+    patient_page.goto(shown["url"])
+    patient_page.get_by_role("button", name="Continue", exact=True).click()
+    expect_step(patient_page, "You are in the waiting room")
+
+    clinician_page = clinician_context.new_page()
+    clinician_page.goto(f"{stack.options.front_url}/clinic/consultation.html?id={consultation_id}")
+    expect(clinician_page.locator(".live-state")).to_have_attribute("data-state", "connected")
+    yield Consultation(consultation_id, name, patient_page, clinician_page)
+    clinician_page.close()
+    patient.close()
+
+
+def chat_of(page: Page) -> Locator:
+    return page.get_by_role("region", name="Messages")
+
+
+def send(page: Page, text: str) -> None:
+    chat = chat_of(page)
+    chat.get_by_label("Your message").fill(text)
+    chat.get_by_role("button", name="Send", exact=True).click()
+
+
+def messages(page: Page) -> Locator:
+    return chat_of(page).locator(".chat-list > li")
+
+
+def test_messages_go_both_ways_and_html_in_them_stays_text(consultation: Consultation) -> None:
+    patient, clinician = consultation.patient, consultation.clinician
+    dialogs: list[str] = []
+    for page in (patient, clinician):
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    expect(chat_of(patient)).to_contain_text("No messages yet.")
+
+    written = f"I have a rash {XSS} see https://example.org/rash-photos."
+    send(patient, written)
+    mine = messages(patient).last
+    expect(mine).to_contain_text("Sent")
+    expect(mine).to_contain_text("You")
+
+    theirs = messages(clinician).last
+    expect(theirs).to_contain_text(f"{consultation.patient_name} · Patient")
+    expect(theirs.locator(".chat-text")).to_have_text(written)
+    assert chat_of(clinician).locator(".chat-list img").count() == 0  # no element from the text
+    link = theirs.get_by_role("link", name="https://example.org/rash-photos")
+    expect(link).to_have_attribute("href", "https://example.org/rash-photos")
+    expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")
+    assert theirs.locator("time").get_attribute("datetime")
+
+    send(clinician, "Thank you. I will call you in a few minutes.")
+    answer = messages(patient).last
+    expect(answer).to_contain_text("Dr Demo · Clinician")
+    expect(answer).to_contain_text("I will call you in a few minutes.")
+    assert dialogs == []  # no alert() ran anywhere
+    assert_accessible(patient)
+    assert_accessible(clinician)
+
+
+def test_a_message_written_offline_is_sent_once_when_the_connection_is_back(
+    consultation: Consultation,
+) -> None:
+    patient, clinician = consultation.patient, consultation.clinician
+    context = patient.context
+    context.route("**/api/ws-tickets", lambda route: route.abort())
+    patient.evaluate("async () => (await import('/j/live.js')).liveChannel().socket.close()")
+
+    send(patient, "Written in a tunnel")
+    expect(messages(patient).last).to_contain_text("Sending…")
+    patient.reload()  # still down: the tab's outbox keeps it
+    expect_step(patient, "You are in the waiting room")
+    expect(messages(patient).last).to_contain_text("Sending…")
+    patient.wait_for_timeout(1000)
+    expect(chat_of(clinician).get_by_text("Written in a tunnel")).to_have_count(0)
+
+    context.unroute("**/api/ws-tickets")
+    expect(messages(patient).last).to_contain_text("Sent", timeout=40_000)
+    expect(chat_of(clinician).get_by_text("Written in a tunnel")).to_have_count(1)
+    clinician.reload()  # what the server stored, not only what was pushed
+    expect(chat_of(clinician).get_by_text("Written in a tunnel")).to_have_count(1)
+    expect(chat_of(patient).get_by_text("Written in a tunnel")).to_have_count(1)
+
+
+def test_a_photo_and_a_pdf_are_sent_and_saved_and_an_executable_is_refused(
+    consultation: Consultation, tmp_path: Path
+) -> None:
+    patient, clinician = consultation.patient, consultation.clinician
+    located = tmp_path / "rash.jpg"
+    located.write_bytes(files.jpeg_with_exif(files.tiff_with_gps()))
+    with patient.expect_file_chooser() as choosing:
+        chat_of(patient).get_by_role("button", name="Send a photo or document").click()
+    choosing.value.set_files(str(located))
+    expect(chat_of(patient).get_by_role("status")).to_have_text("rash.jpg was sent.")
+
+    # The page re-encoded the photo: its GPS location never left the phone.
+    photo = chat_of(clinician).get_by_role("button", name="Save the photo rash.jpg")
+    thumbnail = photo.get_by_role("img", name="rash.jpg")
+    photo.scroll_into_view_if_needed()  # its link is asked for once it is in view
+    expect(thumbnail).to_have_attribute("src", PRESIGNED)
+    clinician.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+    )
+    with clinician.expect_download() as saving:
+        photo.click()
+    saved = Path(saving.value.path())
+    assert saving.value.suggested_filename == "rash.jpg"
+    assert saved.read_bytes()[:3] == b"\xff\xd8\xff"
+    assert b"Exif" not in saved.read_bytes()
+
+    letter = tmp_path / "letter.pdf"
+    letter.write_bytes(files.pdf())
+    with clinician.expect_file_chooser() as choosing:
+        chat_of(clinician).get_by_role("button", name="Send a photo or document").click()
+    choosing.value.set_files(str(letter))
+    document = chat_of(patient).get_by_role("button", name="Save letter.pdf")
+    expect(document).to_be_visible()
+    with patient.expect_download() as saving:
+        document.click()
+    assert Path(saving.value.path()).read_bytes() == letter.read_bytes()
+
+    disguised = tmp_path / "scan.pdf"
+    disguised.write_bytes(files.EXECUTABLE)
+    with patient.expect_file_chooser() as choosing:
+        chat_of(patient).get_by_role("button", name="Send a photo or document").click()
+    choosing.value.set_files(str(disguised))
+    status = chat_of(patient).get_by_role("status")
+    expect(status).to_contain_text("This file cannot be sent")
+    expect(status).to_have_class("chat-status error")
+    expect(chat_of(clinician).get_by_text("scan.pdf")).to_have_count(0)
+    assert_accessible(patient)
