@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, expect
 
+from devstack.demo import CLINIC_TIME_ZONE
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.clinic_pages import ClinicApi, sign_in, unique_name, unique_phone
 from tests.e2e.local_stack import RunningStack
@@ -58,7 +60,7 @@ def consultation(
         "/api/consultations",
         {
             "starts_at": starts_at.isoformat(),
-            "time_zone": "Europe/Paris",
+            "time_zone": CLINIC_TIME_ZONE,
             "duration_minutes": 20,
             "language": "en",
             "patient": {"display_name": name, "phone": unique_phone(), "channels": ["sms"]},
@@ -86,29 +88,35 @@ def consultation(
     clinician_page.goto(f"{stack.options.front_url}/clinic/consultation.html?id={consultation_id}")
     expect(clinician_page.locator(".live-state")).to_have_attribute("data-state", "connected")
     yield Consultation(consultation_id, name, patient_page, clinician_page)
-    clinician_page.close()
+    if not clinician_page.is_closed():
+        clinician_page.close()
     patient.close()
 
 
-def chat_of(page: Page) -> Locator:
+def chat_of(page: Page | Locator) -> Locator:
     return page.get_by_role("region", name="Messages")
 
 
-def send(page: Page, text: str) -> None:
+def send(page: Page | Locator, text: str) -> None:
     chat = chat_of(page)
     chat.get_by_label("Your message").fill(text)
     chat.get_by_role("button", name="Send", exact=True).click()
 
 
-def messages(page: Page) -> Locator:
+def messages(page: Page | Locator) -> Locator:
     return chat_of(page).locator(".chat-list > li")
 
 
 def test_messages_go_both_ways_and_html_in_them_stays_text(consultation: Consultation) -> None:
     patient, clinician = consultation.patient, consultation.clinician
     dialogs: list[str] = []
+
+    def record(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
     for page in (patient, clinician):
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("dialog", record)
     expect(chat_of(patient)).to_contain_text("No messages yet.")
 
     written = f"I have a rash {XSS} see https://example.org/rash-photos."
@@ -206,3 +214,48 @@ def test_a_photo_and_a_pdf_are_sent_and_saved_and_an_executable_is_refused(
     expect(status).to_have_class("chat-status error")
     expect(chat_of(clinician).get_by_text("scan.pdf")).to_have_count(0)
     assert_accessible(patient)
+
+
+def test_the_dashboard_counts_unread_messages_live_and_answers_from_a_dialog(
+    consultation: Consultation, clinician_context: BrowserContext, stack: RunningStack
+) -> None:
+    patient, cid = consultation.patient, consultation.consultation_id
+    consultation.clinician.close()  # an open consultation page would read them at once
+    clinic = ClinicApi(clinician_context, stack)
+    today = datetime.now(ZoneInfo(CLINIC_TIME_ZONE)).date().isoformat()
+    dashboard = clinician_context.new_page()
+    dashboard.goto(f"{stack.options.front_url}/clinic/?day={today}")
+    expect(dashboard.locator("#live-state")).to_have_attribute("data-state", "connected")
+    row = dashboard.locator(f'li[data-consultation-id="{cid}"]')
+    button = row.get_by_role("button", name=re.compile(r"^Messages"))
+    expect(button).to_have_text("Messages")
+
+    send(patient, "Is there parking near the clinic?")
+    expect(button).to_have_text("Messages (1 new message)")
+    send(patient, "And is the entrance step-free?")
+    expect(button).to_have_text("Messages (2 new messages)")
+    assert clinic.call("GET", f"/api/consultations/{cid}")["unread_messages"] == 2
+
+    button.click()
+    dialog = dashboard.get_by_role("dialog")
+    expect(messages(dialog)).to_have_count(2)
+    expect(row.get_by_role("button", name=re.compile(r"^Messages"))).to_have_text("Messages")
+    assert clinic.call("GET", f"/api/consultations/{cid}")["unread_messages"] == 0
+    assert_accessible(dashboard)
+    send(dialog, "Yes to both: parking behind the building, and a ramp.")
+    expect(messages(patient).last).to_contain_text("parking behind the building")
+    send(patient, "Thank you!")  # arrives while the dialog is open: read at once
+    expect(messages(dialog).last).to_contain_text("Thank you!")
+    dialog.get_by_role("button", name="Close").click()
+    expect(row.get_by_role("button", name=re.compile(r"^Messages"))).to_have_text("Messages")
+
+    # The consultation page reads what arrives while its chat is in view; the dashboard, in
+    # another tab, hears that from the server.
+    page = clinician_context.new_page()
+    page.goto(f"{stack.options.front_url}/clinic/consultation.html?id={cid}")
+    expect(page.locator(".live-state")).to_have_attribute("data-state", "connected")
+    chat_of(page).scroll_into_view_if_needed()
+    send(patient, "See you soon.")
+    expect(messages(page).last).to_contain_text("See you soon.")
+    expect(row.get_by_role("button", name=re.compile(r"^Messages"))).to_have_text("Messages")
+    expect(chat_of(page).locator(".unread")).to_have_text("")

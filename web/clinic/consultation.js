@@ -23,7 +23,7 @@ import { announceWaiting, notificationControl } from "/clinic/waiting-alert.js";
 import { applyParticipantFrame, renderWaitingRoom } from "/clinic/waiting-room.js";
 import { roleName } from "/clinic/format.js";
 import { zonedParts } from "/shared/time.js";
-import { openChat } from "/clinic/chat.js";
+import { consultationChat } from "/clinic/chat.js";
 
 const NOT_FOUND = { notFound: "This consultation or participant does not exist (any more)." };
 
@@ -188,7 +188,9 @@ async function start() {
         "waiting_room.consent": onConsent,
       },
     });
-    document.getElementById("chat-place").replaceWith(openChat({ session, channel, consultationId }));
+    document
+      .getElementById("chat-place")
+      .replaceWith(consultationChat({ session, channel, consultationId, unread: current.unread_messages }));
   } catch (error) {
     say(
       message,

@@ -1,11 +1,12 @@
 // One consultation of the day view: time, patient, duration and status (a link to the
 // consultation page), then each participant's way in (presence, waiting time, device check),
-// any delay announced, and Start / Running late.
+// any delay announced, Messages (with the unread count) and Start / Running late.
 import { el } from "/shared/dom.js";
 import { consultationPage } from "/clinic/links.js";
 import { formatDuration, formatTimeRange, roleName } from "/clinic/format.js";
 import { deviceCheckElement, presenceElement } from "/clinic/presence.js";
 import { delayWords, waitingActions } from "/clinic/waiting-actions.js";
+import { messagesButton } from "/clinic/chat.js";
 
 const STATUS_WORDS = { cancelled: "Cancelled", ended: "Ended", scheduled: "Scheduled" };
 
@@ -44,6 +45,16 @@ export function dayRow(entry, context) {
         )
       : null,
     entry.delay && !closed ? el("p", { class: "delay" }, delayWords(entry.delay, clinic.time_zone)) : null,
+    entry.status === "cancelled" || !context.channel
+      ? null
+      : messagesButton({
+          session: context.session,
+          channel: context.channel,
+          consultationId: entry.consultation_id,
+          unread: entry.unread_messages || 0,
+          label: `${time} ${name}`,
+          onRead: (count) => context.unreadChanged(entry.consultation_id, count),
+        }),
     closed
       ? null
       : waitingActions({

@@ -3,7 +3,8 @@
 // in the URL (?day=YYYY-MM-DD&mine=true), so reloading or going back keeps them.
 //
 // The list is live: `waiting_room.*` frames update each row's participants, delay and status
-// in place (`live.js`; the list is read again each time the websocket connects). When one of
+// in place (`live.js`; the list is read again each time the websocket connects), and
+// `chat.*` frames each row's unread messages (`chat.js`). When one of
 // the listed consultations' participants starts waiting, a sound and (if allowed) a
 // notification say so (`waiting-alert.js`).
 import { dayRow } from "/clinic/day-row.js";
@@ -29,7 +30,14 @@ const newLink = document.getElementById("new-consultation");
 const entries = new Map(); // consultation_id -> the day list's entry, kept current by frames
 let shown = 0; // answers to older requests are dropped
 let shownKey = null; // the day and toggle of the list on screen
-const context = { session, clinic, status: actionMessage, refresh: () => show() };
+const context = {
+  session,
+  clinic,
+  status: actionMessage,
+  refresh: () => show(),
+  channel: null, // the live websocket, once started (the rows' Messages dialogs use it)
+  unreadChanged: (consultationId, count) => onUnread({ consultation_id: consultationId, unread_messages: count }),
+};
 
 function fromUrl() {
   const params = new URLSearchParams(window.location.search);
@@ -171,6 +179,22 @@ function onDelay(frame) {
   redraw(frame.consultation_id);
 }
 
+/** A message from someone else: one more unread (the dialog, if open, reads it at once). */
+function onChatMessage(frame) {
+  const entry = entries.get(frame.message?.consultation_id);
+  if (!entry || frame.message.author.id === session.clinician.clinician_id) return;
+  entry.unread_messages = (entry.unread_messages || 0) + 1;
+  redraw(entry.consultation_id);
+}
+
+/** Read here, in another tab or on another device: the server's count. */
+function onUnread(frame) {
+  const entry = entries.get(frame.consultation_id);
+  if (!entry) return;
+  entry.unread_messages = frame.unread_messages;
+  redraw(frame.consultation_id);
+}
+
 function onConsultation(frame) {
   const entry = entries.get(frame.consultation_id);
   if (!entry) return;
@@ -198,7 +222,7 @@ document.getElementById("notify").append(notificationControl());
 document.getElementById("main").hidden = false;
 show();
 tickWaitingTimes(list);
-startLive({
+context.channel = startLive({
   session,
   indicator: document.getElementById("live-state"),
   resync: show,
@@ -206,5 +230,7 @@ startLive({
     "waiting_room.participant": onParticipant,
     "waiting_room.delay": onDelay,
     "waiting_room.consultation": onConsultation,
+    "chat.message": onChatMessage,
+    "chat.read": onUnread,
   },
 });

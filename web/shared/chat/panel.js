@@ -44,6 +44,8 @@ export class ChatPanel {
     this.before = null;
     this.pagedBack = false;
     this.outbox = new Outbox(options.consultationId, options.me.id);
+    // Resolves once the latest messages are shown (given, or read over the channel).
+    this.loaded = new Promise((resolve) => (this.markLoaded = resolve));
     this.element = this.build();
     this.onFrame = (frame) => {
       if (frame.message?.consultation_id === this.options.consultationId) this.receive(frame.message);
@@ -151,6 +153,7 @@ export class ChatPanel {
     for (const message of messages) this.receive(message, { quiet: true });
     if (!this.pagedBack) this.before = before; // else the earlier pages' cursor goes further back
     this.olderButton.hidden = !this.before;
+    this.markLoaded();
   }
 
   receive(message, { quiet = false } = {}) {
