@@ -24,6 +24,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.auth.rate_limits import Limit, RateLimiter
+from chalicelib.chat.frames import cursor_of
 from chalicelib.chat.members import Member
 from chalicelib.chat.refusals import ChatRateLimited, MessageRefused
 from chalicelib.clock import Clock
@@ -145,7 +146,7 @@ class ChatBook:
         more = len(found) > HISTORY_PAGE
         return HistoryPage(
             messages=list(reversed(page)),
-            before=page[-1].sk.removeprefix(CHAT_SK_PREFIX) if more else None,
+            before=cursor_of(page[-1]) if more else None,
         )
 
     def _checked_text(self, member: Member, text: object) -> str:
