@@ -12,11 +12,14 @@ Text is the text as written: the page renders it as text, never as HTML.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chalicelib.store.models import CHAT_SK_PREFIX, ChatMessage
 
 MESSAGE_FRAME = "chat.message"
+#: A message's cursor: its UTC time to the microsecond, then its id.
+CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z#[A-Za-z0-9_-]{1,64}$")
 
 
 def message_body(message: ChatMessage) -> dict[str, Any]:

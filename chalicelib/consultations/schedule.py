@@ -67,6 +67,8 @@ class DayEntry:
     participants: tuple[Participant, ...] = ()
     #: The clinician's latest "running late" message, if any.
     delay: DelayNotice | None = None
+    #: Chat messages the signed-in clinician has not read (from the consultation item).
+    unread_messages: int = 0
 
 
 class Consultations:
@@ -168,19 +170,9 @@ class Consultations:
         items: list[Consultation] | list[ClinicianAssignment] = (
             queries.clinician_day(principal.id, day) if mine else consultations
         )
-        delays = {
-            consultation.consultation_id: consultation.delay for consultation in consultations
-        }
+        found = {consultation.consultation_id: consultation for consultation in consultations}
         return [
-            DayEntry(
-                item.consultation_id,
-                item.starts_at or datetime.min,
-                int(item.duration_minutes),
-                item.status,
-                item.patient_display_name,
-                tuple(participants.get(item.consultation_id, ())),
-                delays.get(item.consultation_id),
-            )
+            _day_entry(item, found.get(item.consultation_id), participants, principal.id)
             for item in items
             if item.clinic_id == principal.clinic_id
         ]
@@ -308,6 +300,24 @@ class Consultations:
         self, on_condition: Callable[[], ClientError] | None = None
     ) -> ConsultationTransaction:
         return ConsultationTransaction(on_condition)
+
+
+def _day_entry(
+    item: Consultation | ClinicianAssignment,
+    consultation: Consultation | None,
+    participants: dict[str, list[Participant]],
+    reader_id: str,
+) -> DayEntry:
+    return DayEntry(
+        item.consultation_id,
+        item.starts_at or datetime.min,
+        int(item.duration_minutes),
+        item.status,
+        item.patient_display_name,
+        tuple(participants.get(item.consultation_id, ())),
+        consultation.delay if consultation else None,
+        consultation.unread_for(reader_id) if consultation else 0,
+    )
 
 
 def _require_colleague(clinician_id: str, clinic_id: str) -> None:
