@@ -5,7 +5,8 @@ clinic is `NotFound`, exactly as one that does not exist. Writes that touch seve
 of a consultation's partition (the consultation, its patient, one `ClinicianAssignment` per
 clinician, whose copies of the schedule feed each clinician's day) are one DynamoDB
 transaction, so no reader ever sees half of a change. Day keys use the clinic's local
-date; `expires_at` is the end of the consultation plus the retention period. Who is told
+date; `expires_at` is the end of the consultation plus the retention period (a reschedule's
+new one is then given to the chat's items: `chalicelib.consultations.expiry`). Who is told
 of a cancellation or a new time, and how, is `chalicelib.consultations.change_notices`.
 """
 
@@ -23,6 +24,7 @@ from chalicelib.auth.principals import Principal
 from chalicelib.clock import Clock
 from chalicelib.consultations import queries
 from chalicelib.consultations.change_notices import ScheduleNotices
+from chalicelib.consultations.expiry import follow_expiry
 from chalicelib.consultations.parsing import NewConsultation, ScheduleChange
 from chalicelib.consultations.reminder_timing import due_actions, reminder_due, schedule_on
 from chalicelib.consultations.transactions import ConsultationTransaction
@@ -238,6 +240,7 @@ class Consultations:
                     ],
                     condition=ConsultationItem.sk.exists(),  # never recreate a removed guest
                 )
+        follow_expiry(consultation_id)  # the chat, its receipts and uploads
         record = self.get(principal, consultation_id)
         if change.starts_at is not None:
             self._notices.change(record.consultation, record.participants, clinic)
