@@ -105,9 +105,7 @@ class ChatBook:
                     return Sent(self._sent_before(receipt), created=False)
                 if unread.counting_refused(error):
                     # moved meanwhile (a new expiry) or stored before `chat_read` existed
-                    message.expires_at = receipt.expires_at = unread.prepare(
-                        member.consultation_id
-                    )
+                    message.expires_at = receipt.expires_at = unread.prepare(member.consultation_id)
                 elif _reasons(error) & {"TransactionConflict"}:
                     back_off(attempt)
                 else:

@@ -24,6 +24,7 @@ that clinician's live staff connections hear `chat.read`.
 from __future__ import annotations
 
 from datetime import datetime
+
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
@@ -66,7 +67,9 @@ def count_message(
 def counting_refused(error: TransactWriteError) -> bool:
     """The message's transaction failed on the consultation's condition (the last item)."""
     reasons = error.cancellation_reasons or []
-    return bool(reasons) and reasons[-1] is not None and reasons[-1].code == "ConditionalCheckFailed"
+    return (
+        bool(reasons) and reasons[-1] is not None and reasons[-1].code == "ConditionalCheckFailed"
+    )
 
 
 def prepare(consultation_id: str) -> datetime | None:

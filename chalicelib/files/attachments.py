@@ -31,8 +31,8 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib import audit
 from chalicelib.auth.rate_limits import Limit, RateLimiter
-from chalicelib.chat.members import Member
 from chalicelib.chat import unread
+from chalicelib.chat.members import Member
 from chalicelib.chat.messages import ATTEMPTS, ChatBook, back_off, transaction
 from chalicelib.clock import Clock
 from chalicelib.errors import ConfigError, Conflict, InvalidField, NotFound

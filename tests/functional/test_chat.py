@@ -298,8 +298,9 @@ def test_every_message_carries_the_cursor_history_takes(
         sent.append(chat(client, "g1", f"k{number}", f"text {number}")["message"])
         clock.advance(timedelta(seconds=1))
     newest = sent[-1]
-    assert newest["cursor"] == f"{START + timedelta(seconds=2):%Y-%m-%dT%H:%M:%S.%fZ}#" + (
-        newest["message_id"]
+    assert (
+        newest["cursor"]
+        == f"{START + timedelta(seconds=2):%Y-%m-%dT%H:%M:%S.%fZ}#" + (newest["message_id"])
     )
     assert pushed(websocket_api, "c1")[-1]["message"]["cursor"] == newest["cursor"]
     older = send(client, "p1-phone", type="chat.history", id="h", before=newest["cursor"])

@@ -98,8 +98,10 @@ def test_a_reschedule_gives_every_chat_item_the_new_expiry(world: World) -> None
 
     assert moved.status_code == 200, moved.body
     after = consultation(consultation_id).expires_at
-    assert after is not None and before is not None and after - before == timedelta(
-        days=3, hours=4, minutes=30
+    assert (
+        after is not None
+        and before is not None
+        and after - before == timedelta(days=3, hours=4, minutes=30)
     )
     assert {item.expires_at for item in chat_items(consultation_id)} == {after}
     assert len(chat_items(consultation_id)) == 7  # moved, none made or lost

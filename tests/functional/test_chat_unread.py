@@ -134,7 +134,9 @@ def test_a_file_message_counts_like_a_text(client: Client) -> None:
     sent = Person(client, participant="p1").send(files.jpeg(), "rash.jpg", "image/jpeg")
     assert sent.status_code == 201, sent.body
     assert unread(client, "c1") == both(1)
-    again = Person(client, participant="p1").complete(body_of(sent)["message"]["attachment"]["file_id"])
+    again = Person(client, participant="p1").complete(
+        body_of(sent)["message"]["attachment"]["file_id"]
+    )
     assert again.status_code == 200  # completed again: the same message, not counted again
     mine = Person(client, clinician="c1").send(files.pdf(), "letter.pdf", "application/pdf")
     assert mine.status_code == 201, mine.body

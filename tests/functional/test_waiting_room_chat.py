@@ -11,7 +11,7 @@ from chalice.test import Client
 
 from chalicelib.chat.frames import message_body
 from chalicelib.config import Settings
-from chalicelib.store.models import RECENT_CHAT_MESSAGES, ChatMessage, ConsultationItem
+from chalicelib.store.models import RECENT_CHAT_MESSAGES, ChatMessage
 from chalicelib.wiring import services
 from tests.support import builders
 from tests.support.fakes import FakeWebsocketApi, FrozenClock
