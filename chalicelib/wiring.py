@@ -31,6 +31,7 @@ from chalicelib.auth.tickets import TicketBook
 from chalicelib.chat.frames import message_frame
 from chalicelib.chat.handlers import ChatHandlers
 from chalicelib.chat.messages import ChatBook
+from chalicelib.chat.unread import ReadMarks
 from chalicelib.clinics.staff import ClinicianAccounts
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.config import Settings
@@ -102,6 +103,7 @@ class Services:
     terms: TermsEditor
     chat: ChatBook
     attachments: Attachments
+    read_marks: ReadMarks
 
 
 _app: Chalice | None = None
@@ -225,6 +227,7 @@ def configure(
             deliver=chat_handlers.deliver,
             frame_of=message_frame,
         ),
+        read_marks=ReadMarks(pusher=pusher, registry=connections),
     )
     return _services
 

@@ -7,7 +7,9 @@ same message resent after a reconnect would get another key. What catches it is 
 `ChatSendReceipt` whose key is made of the author and the client id only: the message and
 its receipt are one transaction, both under a does-not-exist condition. A resend (or two
 racing sends of the same id) fails the receipt's condition and is answered with the message
-the receipt names: stored once, delivered once.
+the receipt names: stored once, delivered once. The same transaction counts the message on
+the consultation item for the clinicians' unread counts (`chalicelib.chat.unread`), so a
+resend counts nothing either.
 
 History pages go back from a cursor (`before`: a message's `sent_at#message_id`), 50 at a
 time, by one Query of the chat's key range.
@@ -15,7 +17,9 @@ time, by one Query of the chat's key range.
 
 from __future__ import annotations
 
+import random
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +28,8 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.auth.rate_limits import Limit, RateLimiter
+from chalicelib.chat import unread
+from chalicelib.chat.frames import CURSOR, cursor_of
 from chalicelib.chat.members import Member
 from chalicelib.chat.refusals import ChatRateLimited, MessageRefused
 from chalicelib.clock import Clock
@@ -41,9 +47,11 @@ HISTORY_PAGE = 50
 #: Per connection: a person typing fast sends a few a second; a script sends more.
 SEND_LIMIT = Limit(scope="chat-send", hits=10, window=timedelta(seconds=10))
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-CURSOR = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z#[A-Za-z0-9_-]{1,64}$")
 #: Tries when DynamoDB cancels a transaction for a concurrent one on the same items.
-ATTEMPTS = 3
+ATTEMPTS = 5
+#: The send transaction's items, in the order DynamoDB reports their cancellation reasons
+#: (pynamodb sends puts, then updates): the message, its receipt, the consultation.
+RECEIPT = 1
 
 
 @dataclass(frozen=True)
@@ -83,16 +91,24 @@ class ChatBook:
             message_sk=message.sk,
             expires_at=message.expires_at,
         )
-        for _ in range(ATTEMPTS):
+        for attempt in range(ATTEMPTS):
             try:
                 with transaction() as writes:
                     writes.save(message, condition=ConsultationItem.sk.does_not_exist())
                     writes.save(receipt, condition=ConsultationItem.sk.does_not_exist())
+                    unread.count_message(
+                        writes, member.consultation_id, principal, message.expires_at
+                    )
                 return Sent(message, created=True)
             except TransactWriteError as error:
-                if _reasons(error) & {"ConditionalCheckFailed"}:
+                if _reasons(error, RECEIPT) & {"ConditionalCheckFailed"}:
                     return Sent(self._sent_before(receipt), created=False)
-                if not _reasons(error) & {"TransactionConflict"}:
+                if unread.counting_refused(error):
+                    # moved meanwhile (a new expiry) or stored before `chat_read` existed
+                    message.expires_at = receipt.expires_at = unread.prepare(member.consultation_id)
+                elif _reasons(error) & {"TransactionConflict"}:
+                    back_off(attempt)
+                else:
                     raise
         raise Conflict("the message could not be stored; send it again")
 
@@ -145,7 +161,7 @@ class ChatBook:
         more = len(found) > HISTORY_PAGE
         return HistoryPage(
             messages=list(reversed(page)),
-            before=page[-1].sk.removeprefix(CHAT_SK_PREFIX) if more else None,
+            before=cursor_of(page[-1]) if more else None,
         )
 
     def _checked_text(self, member: Member, text: object) -> str:
@@ -176,7 +192,17 @@ def transaction() -> TransactWrite:
     return TransactWrite(connection=ConsultationItem._get_connection().connection)
 
 
-def _reasons(error: TransactWriteError) -> set[str]:
+def back_off(attempt: int) -> None:
+    """A short random pause before retrying a transaction another one cancelled: every
+    message of a consultation updates its one item, so busy chats meet each other there."""
+    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311 (not a secret)
+
+
+def _reasons(error: TransactWriteError, index: int | None = None) -> set[str]:
+    """The cancellation codes of the transaction (or only of its item at `index`)."""
     if error.cause_response_code != "TransactionCanceledException":
         return set()
-    return {reason.code for reason in error.cancellation_reasons or [] if reason and reason.code}
+    reasons = error.cancellation_reasons or []
+    if index is not None:
+        reasons = reasons[index : index + 1]
+    return {reason.code for reason in reasons if reason and reason.code}

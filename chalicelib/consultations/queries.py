@@ -54,7 +54,9 @@ def load_waiting_room(consultation_id: str) -> WaitingRoomSnapshot:
     if consultation is None:
         raise NotFound("no such consultation")
     participants.sort(key=lambda participant: participant.participant_id)
-    return WaitingRoomSnapshot(consultation, participants, list(reversed(chat)))
+    # With fewer participants than the most, a few more messages fit the Query's limit.
+    latest = chat[:RECENT_CHAT_MESSAGES]
+    return WaitingRoomSnapshot(consultation, participants, list(reversed(latest)))
 
 
 def clinic_day(clinic_id: str, day: date) -> list[Consultation]:

@@ -5,7 +5,8 @@ clinic is `NotFound`, exactly as one that does not exist. Writes that touch seve
 of a consultation's partition (the consultation, its patient, one `ClinicianAssignment` per
 clinician, whose copies of the schedule feed each clinician's day) are one DynamoDB
 transaction, so no reader ever sees half of a change. Day keys use the clinic's local
-date; `expires_at` is the end of the consultation plus the retention period. Who is told
+date; `expires_at` is the end of the consultation plus the retention period (a reschedule's
+new one is then given to the chat's items: `chalicelib.consultations.expiry`). Who is told
 of a cancellation or a new time, and how, is `chalicelib.consultations.change_notices`.
 """
 
@@ -23,6 +24,7 @@ from chalicelib.auth.principals import Principal
 from chalicelib.clock import Clock
 from chalicelib.consultations import queries
 from chalicelib.consultations.change_notices import ScheduleNotices
+from chalicelib.consultations.expiry import follow_expiry
 from chalicelib.consultations.parsing import NewConsultation, ScheduleChange
 from chalicelib.consultations.reminder_timing import due_actions, reminder_due, schedule_on
 from chalicelib.consultations.transactions import ConsultationTransaction
@@ -67,6 +69,8 @@ class DayEntry:
     participants: tuple[Participant, ...] = ()
     #: The clinician's latest "running late" message, if any.
     delay: DelayNotice | None = None
+    #: Chat messages the signed-in clinician has not read (from the consultation item).
+    unread_messages: int = 0
 
 
 class Consultations:
@@ -168,19 +172,9 @@ class Consultations:
         items: list[Consultation] | list[ClinicianAssignment] = (
             queries.clinician_day(principal.id, day) if mine else consultations
         )
-        delays = {
-            consultation.consultation_id: consultation.delay for consultation in consultations
-        }
+        found = {consultation.consultation_id: consultation for consultation in consultations}
         return [
-            DayEntry(
-                item.consultation_id,
-                item.starts_at or datetime.min,
-                int(item.duration_minutes),
-                item.status,
-                item.patient_display_name,
-                tuple(participants.get(item.consultation_id, ())),
-                delays.get(item.consultation_id),
-            )
+            _day_entry(item, found.get(item.consultation_id), participants, principal.id)
             for item in items
             if item.clinic_id == principal.clinic_id
         ]
@@ -246,6 +240,7 @@ class Consultations:
                     ],
                     condition=ConsultationItem.sk.exists(),  # never recreate a removed guest
                 )
+        follow_expiry(consultation_id)  # the chat, its receipts and uploads
         record = self.get(principal, consultation_id)
         if change.starts_at is not None:
             self._notices.change(record.consultation, record.participants, clinic)
@@ -308,6 +303,24 @@ class Consultations:
         self, on_condition: Callable[[], ClientError] | None = None
     ) -> ConsultationTransaction:
         return ConsultationTransaction(on_condition)
+
+
+def _day_entry(
+    item: Consultation | ClinicianAssignment,
+    consultation: Consultation | None,
+    participants: dict[str, list[Participant]],
+    reader_id: str,
+) -> DayEntry:
+    return DayEntry(
+        item.consultation_id,
+        item.starts_at or datetime.min,
+        int(item.duration_minutes),
+        item.status,
+        item.patient_display_name,
+        tuple(participants.get(item.consultation_id, ())),
+        consultation.delay if consultation else None,
+        consultation.unread_for(reader_id) if consultation else 0,
+    )
 
 
 def _require_colleague(clinician_id: str, clinic_id: str) -> None:

@@ -7,8 +7,9 @@
    version) and checks it (`chalicelib.files.inspection`). Refused: every version of the
    object is deleted, the upload marked refused, and `FileRefused` says why in the
    uploader's language. Accepted: in one transaction the upload is marked accepted (under
-   the condition that it is still pending: racing completes accept it once) and a chat
-   message showing the file is written; the message is delivered like any chat message.
+   the condition that it is still pending: racing completes accept it once), a chat
+   message showing the file is written and the consultation's chat count goes up
+   (`chalicelib.chat.unread`); the message is delivered like any chat message.
 3. `download`: a presigned GET of the checked version, valid one minute, that saves the
    file under its name; each one is an audit event (ids only).
 
@@ -30,13 +31,14 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib import audit
 from chalicelib.auth.rate_limits import Limit, RateLimiter
+from chalicelib.chat import unread
 from chalicelib.chat.members import Member
-from chalicelib.chat.messages import ChatBook, transaction
+from chalicelib.chat.messages import ATTEMPTS, ChatBook, back_off, transaction
 from chalicelib.clock import Clock
 from chalicelib.errors import ConfigError, Conflict, InvalidField, NotFound
 from chalicelib.files.inspection import ALLOWED_TYPES, MAX_BYTES, inspect
 from chalicelib.files.refusals import FileRefused
-from chalicelib.files.storage import AttachmentStore, PresignedPost
+from chalicelib.files.storage import AttachmentStore, PresignedPost, StoredObject
 from chalicelib.store.models import ChatAttachment, ChatMessage, ConsultationItem, FileUpload
 
 UPLOAD_EXPIRY_SECONDS = 300
@@ -148,32 +150,61 @@ class Attachments:
                 file_name=upload.file_name,
             ),
         )
-        try:
-            with transaction() as writes:
-                writes.update(
-                    upload,
-                    actions=[
-                        FileUpload.status.set(ACCEPTED),
-                        FileUpload.content_type.set(verdict.content_type),
-                        FileUpload.size_bytes.set(stored.size),
-                        FileUpload.object_etag.set(stored.etag),
-                        FileUpload.message_sk.set(message.sk),
-                        *(
-                            [FileUpload.object_version.set(stored.version_id)]
-                            if stored.version_id
-                            else []
-                        ),
-                    ],
-                    condition=FileUpload.status == PENDING,
-                )
-                writes.save(message, condition=ConsultationItem.sk.does_not_exist())
-        except TransactWriteError:
-            again = self._upload(member, file_id)
-            if again.status == ACCEPTED:  # a racing complete accepted it first
-                return Completed(self._message_of(again), created=False)
-            raise Conflict("the file changed meanwhile; complete it again") from None
+        for attempt in range(ATTEMPTS):
+            try:
+                self._accept(member, upload, stored, verdict.content_type, message)
+                break
+            except TransactWriteError as error:
+                if unread.counting_refused(error):  # moved meanwhile, or an older item
+                    message.expires_at = unread.prepare(member.consultation_id)
+                    continue
+                again = self._upload(member, file_id)
+                if again.status == ACCEPTED:  # a racing complete accepted it first
+                    return Completed(self._message_of(again), created=False)
+                if not _conflicted(error):
+                    raise Conflict("the file changed meanwhile; complete it again") from None
+                back_off(attempt)
+        else:
+            raise Conflict("the file could not be accepted; complete it again")
         self._deliver(member, self._frame_of(message))
         return Completed(message, created=True)
+
+    def _accept(
+        self,
+        member: Member,
+        upload: FileUpload,
+        stored: StoredObject,
+        content_type: str,
+        message: ChatMessage,
+    ) -> None:
+        """One transaction: the upload accepted (if still pending, with the message's
+        expiry), the message stored, the consultation's chat count (`chat.unread`)."""
+        with transaction() as writes:
+            writes.update(
+                upload,
+                actions=[
+                    FileUpload.status.set(ACCEPTED),
+                    FileUpload.content_type.set(content_type),
+                    FileUpload.size_bytes.set(stored.size),
+                    FileUpload.object_etag.set(stored.etag),
+                    FileUpload.message_sk.set(message.sk),
+                    *(
+                        [ConsultationItem.expires_at.set(message.expires_at)]
+                        if message.expires_at
+                        else []
+                    ),
+                    *(
+                        [FileUpload.object_version.set(stored.version_id)]
+                        if stored.version_id
+                        else []
+                    ),
+                ],
+                condition=FileUpload.status == PENDING,
+            )
+            writes.save(message, condition=ConsultationItem.sk.does_not_exist())
+            unread.count_message(
+                writes, member.consultation_id, member.principal, message.expires_at
+            )
 
     def download_url(self, member: Member, file_id: str) -> str:
         store = self._require_store()
@@ -231,6 +262,11 @@ class Attachments:
         if self._store is None:
             raise ConfigError("VESTIBULE_ATTACHMENTS_BUCKET is not set: files are unavailable")
         return self._store
+
+
+def _conflicted(error: TransactWriteError) -> bool:
+    reasons = error.cancellation_reasons or []
+    return any(reason is not None and reason.code == "TransactionConflict" for reason in reasons)
 
 
 def clean_file_name(file_name: object) -> str:

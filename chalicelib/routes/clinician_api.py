@@ -70,7 +70,8 @@ def answer(
     )
 
 
-def record_body(record: ConsultationRecord) -> ConsultationAnswer:
+def record_body(record: ConsultationRecord, reader_id: str) -> ConsultationAnswer:
+    """The consultation as `reader_id` (the signed-in clinician) sees it."""
     consultation = record.consultation
     return ConsultationAnswer(
         consultation_id=consultation.consultation_id,
@@ -85,6 +86,7 @@ def record_body(record: ConsultationRecord) -> ConsultationAnswer:
         participants=[participant_body(p) for p in record.participants],
         delay=delay_body(consultation.delay),
         call_number=int(consultation.call_number or 0),
+        unread_messages=consultation.unread_for(reader_id),
     )
 
 

@@ -62,7 +62,7 @@ def create() -> Response:
         body_of(blueprint, NewConsultationBody), caller_id=principal.id, now=services().clock.now()
     )
     record = services().consultations.create(principal, new)
-    return answer(record_body(record), 201)
+    return answer(record_body(record, principal.id), 201)
 
 
 @operation(
@@ -90,8 +90,9 @@ def list_day() -> Response:
     security=Security.SESSION,
 )
 def read(consultation_id: str) -> Response:
-    record = services().consultations.get(signed_in(blueprint), consultation_id)
-    return answer(record_body(record))
+    principal = signed_in(blueprint)
+    record = services().consultations.get(principal, consultation_id)
+    return answer(record_body(record, principal.id))
 
 
 @operation(
@@ -109,7 +110,7 @@ def change(consultation_id: str) -> Response:
         body_of(blueprint, ScheduleChangeBody), now=services().clock.now()
     )
     record = services().consultations.reschedule(principal, consultation_id, schedule)
-    return answer(record_body(record))
+    return answer(record_body(record, principal.id))
 
 
 @operation(
@@ -124,14 +125,15 @@ def change(consultation_id: str) -> Response:
     security=Security.SESSION_AND_CSRF,
 )
 def cancel(consultation_id: str) -> Response:
-    record = services().consultations.cancel(signed_in(blueprint), consultation_id)
+    principal = signed_in(blueprint)
+    record = services().consultations.cancel(principal, consultation_id)
     consultation = record.consultation
     services().room_broadcast.to_room(
         consultation.clinic_id,
         consultation_id,
         frames.consultation_frame(consultation_id, consultation.status),
     )
-    return answer(record_body(record))
+    return answer(record_body(record, principal.id))
 
 
 @operation(
@@ -165,6 +167,7 @@ def _entry_body(entry: DayEntry) -> DayEntryAnswer:
         patient_display_name=entry.patient_display_name,
         waiting=[waiting_summary(participant) for participant in entry.participants],
         delay=delay_body(entry.delay),
+        unread_messages=entry.unread_messages,
     )
 
 

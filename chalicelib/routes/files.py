@@ -19,7 +19,6 @@ from chalicelib.participants.links import COOKIE_NAME
 from chalicelib.routes.clinician_api import answer, body_of, signed_in
 from chalicelib.routes.clinician_auth import session_token_of
 from chalicelib.routes.files_bodies import (
-    ChatMessageAnswer,
     CompletedAnswer,
     DownloadAnswer,
     PresignedPostAnswer,
@@ -27,6 +26,7 @@ from chalicelib.routes.files_bodies import (
     UploadBody,
 )
 from chalicelib.routes.operations import Security, answer_of, errors, operation
+from chalicelib.routes.waiting_room_bodies import ChatMessageAnswer
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)

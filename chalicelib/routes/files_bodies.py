@@ -1,13 +1,14 @@
-"""Request and answer bodies of the file routes, and the chat message they answer with."""
+"""Request and answer bodies of the file routes (the chat message they answer with is
+`waiting_room_bodies.ChatMessageAnswer`, which the waiting room's answer carries too)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from msgspec import Meta, Struct
 
 from chalicelib.files.attachments import MAX_FILE_NAME
-from chalicelib.routes.response_bodies import Timestamp
+from chalicelib.routes.waiting_room_bodies import ChatMessageAnswer
 
 
 class UploadBody(Struct, kw_only=True):
@@ -31,32 +32,6 @@ class UploadAnswer(Struct, kw_only=True):
     upload: PresignedPostAnswer
     expires_in: Annotated[int, Meta(description="Seconds the upload form stays valid.")]
     max_bytes: int
-
-
-class AuthorAnswer(Struct, kw_only=True):
-    kind: Literal["participant", "clinician"]
-    id: str
-    display_name: str | None
-    role: str | None
-
-
-class AttachmentAnswer(Struct, kw_only=True):
-    file_id: str | None
-    file_name: str | None
-    content_type: str
-    size_bytes: int
-
-
-class ChatMessageAnswer(Struct, kw_only=True):
-    """A chat message, as the websocket's `chat.message` frames carry it."""
-
-    message_id: str
-    consultation_id: str
-    client_id: str | None
-    sent_at: Timestamp
-    author: AuthorAnswer
-    text: str | None
-    attachment: AttachmentAnswer | None
 
 
 class CompletedAnswer(Struct, kw_only=True):

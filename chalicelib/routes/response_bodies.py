@@ -164,6 +164,8 @@ class ConsultationAnswer(Struct, kw_only=True):
     # The waiting room (issue 9): the latest "running late" and the Start count.
     delay: DelayAnswer | None = None
     call_number: int = 0
+    #: Chat messages the signed-in clinician has not read (issue 10).
+    unread_messages: int = 0
 
 
 class DayEntryAnswer(Struct, kw_only=True):
@@ -175,6 +177,8 @@ class DayEntryAnswer(Struct, kw_only=True):
     #: Its participants' places on the way in (the dashboard's waiting summary).
     waiting: list[WaitingSummaryAnswer] = []
     delay: DelayAnswer | None = None
+    #: Chat messages the signed-in clinician has not read (issue 10).
+    unread_messages: int = 0
 
 
 class DayAnswer(Struct, kw_only=True):

@@ -10,6 +10,7 @@ import msgspec
 from chalice import Blueprint, Response
 
 from chalicelib.auth.principals import Principal
+from chalicelib.chat.frames import cursor_of, message_body
 from chalicelib.consent.terms import shown_terms
 from chalicelib.i18n.languages import Language
 from chalicelib.participants.links import COOKIE_NAME
@@ -18,6 +19,7 @@ from chalicelib.routes.clinician_auth import session_token_of
 from chalicelib.routes.operations import Answer, Security, answer_of, errors, operation
 from chalicelib.routes.request_body import decode
 from chalicelib.routes.waiting_room_bodies import (
+    ChatMessageAnswer,
     DelayAnswer,
     DeviceCheckBody,
     EstimateAnswer,
@@ -26,13 +28,14 @@ from chalicelib.routes.waiting_room_bodies import (
     MeOnlyAnswer,
     NotifyWhenCalledBody,
     RefusalAnswer,
+    RoomChatAnswer,
     RoomClinicAnswer,
     RoomClinicianAnswer,
     RoomConsultationAnswer,
     ShownTermsAnswer,
     WaitingRoomAnswer,
 )
-from chalicelib.store.models import Participant
+from chalicelib.store.models import RECENT_CHAT_MESSAGES, Participant
 from chalicelib.waiting_room import frames, joining
 from chalicelib.waiting_room.room import DeviceResult, Room
 from chalicelib.wiring import services
@@ -100,8 +103,18 @@ def waiting_room() -> Response:
         delay=msgspec.convert(delay, DelayAnswer) if delay else None,
         estimate=msgspec.convert(estimate, EstimateAnswer) if estimate else None,
         step=view.step,
+        chat=chat_body(room),
     )
     return answer(body)
+
+
+def chat_body(room: Room) -> RoomChatAnswer:
+    """The room's latest messages; `before` pages back when there were as many as it shows."""
+    messages = room.recent_chat
+    return RoomChatAnswer(
+        messages=[msgspec.convert(message_body(m), ChatMessageAnswer) for m in messages],
+        before=cursor_of(messages[0]) if len(messages) >= RECENT_CHAT_MESSAGES else None,
+    )
 
 
 @operation(

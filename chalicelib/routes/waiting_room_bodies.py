@@ -135,6 +135,42 @@ class EstimateAnswer(Struct, kw_only=True):
     high_minutes: int
 
 
+class AuthorAnswer(Struct, kw_only=True):
+    kind: Literal["participant", "clinician"]
+    id: str
+    display_name: str | None
+    role: str | None
+
+
+class AttachmentAnswer(Struct, kw_only=True):
+    file_id: str | None
+    file_name: str | None
+    content_type: str
+    size_bytes: int
+
+
+class ChatMessageAnswer(Struct, kw_only=True):
+    """A chat message, as the websocket's `chat.message` frames carry it."""
+
+    message_id: str
+    consultation_id: str
+    client_id: str | None
+    sent_at: Timestamp
+    #: What `chat.history {before}` and `POST .../chat/read {through}` take for this message.
+    cursor: str
+    author: AuthorAnswer
+    text: str | None
+    attachment: AttachmentAnswer | None
+
+
+class RoomChatAnswer(Struct, kw_only=True):
+    """The latest chat messages, oldest first; `before` pages back (`chat.history`) when
+    there may be older ones, else null."""
+
+    messages: list[ChatMessageAnswer]
+    before: str | None
+
+
 class WaitingRoomAnswer(Struct, kw_only=True):
     """`GET /api/participant/waiting-room`: everything the patient page shows."""
 
@@ -146,6 +182,8 @@ class WaitingRoomAnswer(Struct, kw_only=True):
     delay: DelayAnswer | None
     estimate: EstimateAnswer | None
     step: Step
+    #: The last 50 chat messages (issue 10), from the same Query.
+    chat: RoomChatAnswer
 
 
 class StartAnswer(Struct, kw_only=True):

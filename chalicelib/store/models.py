@@ -265,6 +265,17 @@ class Consultation(ConsultationItem, discriminator="consultation"):
     late_notices_sent = NumberAttribute(default=0)
     #: The last time a clinician opened the consultation (`POST .../seen`).
     seen_at = UTCDateTimeAttribute(null=True)
+    # --- unread chat (chalicelib.chat.unread) ---
+    #: Chat messages stored so far: +1 in the same transaction as each message.
+    chat_count = NumberAttribute(default=0)
+    #: clinician id -> the `chat_count` that clinician has read (their own messages are
+    #: read). Exists as a map (empty on new consultations), so its entries can be SET.
+    chat_read = MapAttribute[str, Any](default=dict)
+
+    def unread_for(self, clinician_id: str) -> int:
+        """Messages `clinician_id` has not read: `chat_count - chat_read[them]`, never < 0."""
+        marks = self.chat_read.as_dict() if self.chat_read is not None else {}
+        return max(0, int(self.chat_count or 0) - int(marks.get(clinician_id, 0)))
 
 
 class ClinicianAssignment(ConsultationItem, discriminator="assignment"):

@@ -24,6 +24,7 @@ from chalicelib.consultations import queries
 from chalicelib.errors import NotFound, Unauthorized
 from chalicelib.store.enums import PHONE_CHANNELS, ConsultationStatus, Presence
 from chalicelib.store.models import (
+    ChatMessage,
     Clinic,
     Clinician,
     Consultation,
@@ -45,6 +46,8 @@ class Room:
     consultation: Consultation
     participant: Participant
     now: datetime
+    #: The latest chat messages, oldest first, from the same Query (at most 50).
+    recent_chat: tuple[ChatMessage, ...] = ()
 
     @property
     def status(self) -> joining.RoomStatus:
@@ -101,7 +104,9 @@ class WaitingRoom:
             clinic = Clinic.get(consultation.clinic_id)
         except Clinic.DoesNotExist:
             raise Unauthorized("the session's clinic no longer exists") from None
-        return Room(clinic, consultation, participant, self._clock.now())
+        return Room(
+            clinic, consultation, participant, self._clock.now(), tuple(snapshot.recent_chat)
+        )
 
     def view(self, principal: Principal) -> RoomView:
         room = self.load(principal)

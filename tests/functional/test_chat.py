@@ -272,8 +272,8 @@ def test_the_waiting_rooms_query_still_loads_the_latest_fifty_messages(client: C
         assert chat(client, sender, f"w{number}", f"text {number}")["type"] == "chat.sent"
         services().clock.advance(timedelta(seconds=2))  # type: ignore[attr-defined]
     room = load_waiting_room("v1")
-    # 4 + 1 + 50 items: with two participants, two more messages fit; never a receipt
-    assert [m.text for m in room.recent_chat] == [f"text {n}" for n in range(8, 60)]
+    # the latest 50 (two more fit the limit with two participants, and are left out)
+    assert [m.text for m in room.recent_chat] == [f"text {n}" for n in range(10, 60)]
     assert len(room.participants) == 2
 
 
@@ -288,3 +288,21 @@ def test_what_a_participants_message_costs_in_dynamodb(
         "TransactWriteItems",  # the message and its receipt, each under a condition
         "Query",  # the recipients: the clinic's live connections, filtered
     ]
+
+
+def test_every_message_carries_the_cursor_history_takes(
+    client: Client, clock: FrozenClock, websocket_api: FakeWebsocketApi
+) -> None:
+    sent = []
+    for number in range(3):
+        sent.append(chat(client, "g1", f"k{number}", f"text {number}")["message"])
+        clock.advance(timedelta(seconds=1))
+    newest = sent[-1]
+    assert (
+        newest["cursor"]
+        == f"{START + timedelta(seconds=2):%Y-%m-%dT%H:%M:%S.%fZ}#" + (newest["message_id"])
+    )
+    assert pushed(websocket_api, "c1")[-1]["message"]["cursor"] == newest["cursor"]
+    older = send(client, "p1-phone", type="chat.history", id="h", before=newest["cursor"])
+    assert older["messages"] == sent[:2]  # the same shape, cursor included
+    assert all(m["cursor"] for m in older["messages"])
