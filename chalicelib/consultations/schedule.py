@@ -71,6 +71,8 @@ class DayEntry:
     delay: DelayNotice | None = None
     #: Chat messages the signed-in clinician has not read (from the consultation item).
     unread_messages: int = 0
+    #: Whether the signed-in clinician is on it (and so may read and write its chat).
+    chat_member: bool = False
 
 
 class Consultations:
@@ -320,6 +322,7 @@ def _day_entry(
         tuple(participants.get(item.consultation_id, ())),
         consultation.delay if consultation else None,
         consultation.unread_for(reader_id) if consultation else 0,
+        bool(consultation) and reader_id in (consultation.clinician_ids or []),
     )
 
 

@@ -168,6 +168,7 @@ def _entry_body(entry: DayEntry) -> DayEntryAnswer:
         waiting=[waiting_summary(participant) for participant in entry.participants],
         delay=delay_body(entry.delay),
         unread_messages=entry.unread_messages,
+        chat_member=entry.chat_member,
     )
 
 

@@ -179,6 +179,8 @@ class DayEntryAnswer(Struct, kw_only=True):
     delay: DelayAnswer | None = None
     #: Chat messages the signed-in clinician has not read (issue 10).
     unread_messages: int = 0
+    #: The signed-in clinician is on it: its chat is theirs to read and answer.
+    chat_member: bool = False
 
 
 class DayAnswer(Struct, kw_only=True):

@@ -273,7 +273,10 @@ class Consultation(ConsultationItem, discriminator="consultation"):
     chat_read = MapAttribute[str, Any](default=dict)
 
     def unread_for(self, clinician_id: str) -> int:
-        """Messages `clinician_id` has not read: `chat_count - chat_read[them]`, never < 0."""
+        """Messages `clinician_id` has not read: `chat_count - chat_read[them]`, never < 0;
+        0 for a clinician not on the consultation (its chat is not theirs to read)."""
+        if clinician_id not in (self.clinician_ids or []):
+            return 0
         marks = self.chat_read.as_dict() if self.chat_read is not None else {}
         return max(0, int(self.chat_count or 0) - int(marks.get(clinician_id, 0)))
 

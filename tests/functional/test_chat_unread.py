@@ -316,3 +316,14 @@ def test_racing_reads_only_ever_move_the_mark_forward(
     assert unread(client, "c1") == both(0)
     # each answer is at most what its own cursor left unread (a later read may lower it)
     assert all(0 <= a <= n for a, n in zip(answers, range(8), strict=True))
+
+
+def test_a_colleague_not_on_the_consultation_has_nothing_unread_and_no_chat_in_the_day_list(
+    client: Client,
+) -> None:
+    say(client, "p2", "b1")  # v2: clinician c2 only
+    day = Session(client, "c1").get(f"/api/consultations?day={START.date().isoformat()}")
+    entries = {e["consultation_id"]: e for e in body_of(day)["consultations"]}
+    assert (entries["v2"]["unread_messages"], entries["v2"]["chat_member"]) == (0, False)
+    assert entries["v1"]["chat_member"] is True
+    assert unread(client, "c2", "v2") == both(1)

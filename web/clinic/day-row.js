@@ -45,7 +45,7 @@ export function dayRow(entry, context) {
         )
       : null,
     entry.delay && !closed ? el("p", { class: "delay" }, delayWords(entry.delay, clinic.time_zone)) : null,
-    entry.status === "cancelled" || !context.channel
+    entry.status === "cancelled" || !entry.chat_member || !context.channel
       ? null
       : messagesButton({
           session: context.session,
