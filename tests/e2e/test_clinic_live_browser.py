@@ -11,6 +11,7 @@ session cookie) and check the real pushes, the SMS in the outbox and the consent
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -423,14 +424,14 @@ def test_running_late_from_the_consultation_page_reaches_the_waiting_patient_by_
     assert "15" in sms["body"]
     assert patient.waiting_room()["delay"]["minutes"] == 15
 
-    room.get_by_role("button", name="Start").click()
+    room.get_by_role("button", name="Call with camera").click()
     expect(page.locator("#page-message")).to_have_text(
         "Started: the waiting participants are called in."
     )
     assert patient.waiting_room()["consultation"]["call_number"] == 1
 
 
-def test_start_from_the_dashboard_texts_the_patient_who_asked(
+def test_a_call_from_the_dashboard_texts_the_patient_who_asked_and_opens_the_call(
     stack: RunningStack, page: Page, api: ClinicApi, patient: Patient
 ) -> None:
     record = consultation_soon(api)
@@ -446,10 +447,10 @@ def test_start_from_the_dashboard_texts_the_patient_who_asked(
     row = row_of(page, consultation_id)
     patient.call("PUT", "/api/participant/notify-when-called", {"enabled": True})
     expect(row).to_contain_text("Wants a text when called")
-    row.get_by_role("button", name="Start").click()
-    expect(page.locator("#action-message")).to_contain_text(
-        "Started: the waiting participants are called in. 1 participant who asked to be "
-        "texted was sent their link."
+    row.get_by_role("button", name="Call with sound only").click()
+    # The clinician goes to the consultation page, into the call they started.
+    expect(page).to_have_url(
+        re.compile(rf"/clinic/consultation\.html\?id={consultation_id}&call=audio$")
     )
     sms = wait_for_message(stack, "sms", phone, after=earlier)
     assert PARTICIPANT_LINK.search(sms["body"]), sms["body"]

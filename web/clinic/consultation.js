@@ -24,6 +24,7 @@ import { applyParticipantFrame, renderWaitingRoom } from "/clinic/waiting-room.j
 import { roleName } from "/clinic/format.js";
 import { zonedParts } from "/shared/time.js";
 import { consultationChat } from "/clinic/chat.js";
+import { callSection, renderVisit } from "/clinic/call.js";
 
 const NOT_FOUND = { notFound: "This consultation or participant does not exist (any more)." };
 
@@ -45,7 +46,9 @@ const waitingContext = {
   status: message,
   refresh: () => load().catch(() => {}),
   extras: waitingExtras,
+  onCalled: (mode) => call?.join(mode),
 };
+let call = null; // the call section, once the live channel is open
 let current = null; // the record on screen, kept current by frames
 
 function liveIndicator() {
@@ -82,6 +85,7 @@ function render(record) {
   renderWaitingRoom(waitingSection, record, waitingContext);
   renderSchedule(scheduleSection, record, context);
   renderParticipants(participantsSection, record, context);
+  showVisit(record);
   const again = focused && main.querySelector(`[data-key="${CSS.escape(focused)}"]`);
   if (again) again.focus();
   else if (focused) title.focus();
@@ -107,6 +111,16 @@ async function run(work, { form = null, status = message, refresh = true } = {})
     }
     return false;
   }
+}
+
+/** The visit record, once somebody has been called (no media is recorded). */
+function showVisit(record) {
+  const visit = document.getElementById("visit");
+  if (!record.call_number) return;
+  visit.hidden = false;
+  renderVisit(visit, { session, consultationId, clinic }).catch(() => {
+    visit.hidden = true; // it comes back with the next reading of the record
+  });
 }
 
 /** Tells the server the clinician has the consultation in front of them. */
@@ -188,6 +202,18 @@ async function start() {
         "waiting_room.consent": onConsent,
       },
     });
+    call = callSection({
+      session,
+      channel,
+      consultationId,
+      clinic,
+      nameOf: (participantId) =>
+        current?.participants.find((p) => p.participant_id === participantId)?.display_name || "A participant",
+      refresh: () => load().catch(() => {}),
+    });
+    document.getElementById("call-place").replaceWith(call.element);
+    const asked = new URLSearchParams(window.location.search).get("call");
+    if (asked && current.status === "scheduled") call.join(asked); // "Call" on the day view
     document
       .getElementById("chat-place")
       .replaceWith(consultationChat({ session, channel, consultationId, unread: current.unread_messages }));

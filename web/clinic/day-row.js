@@ -64,6 +64,7 @@ export function dayRow(entry, context) {
           status: context.status,
           label: `${time} ${name}`,
           done: context.refresh,
+          onCalled: (mode) => window.location.assign(`${consultationPage(entry.consultation_id)}&call=${mode}`),
         }),
   );
 }

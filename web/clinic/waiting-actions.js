@@ -1,7 +1,9 @@
-// "Start" and "Running late", on a day-view row and on the consultation page.
+// "Call with camera", "Call with sound only" and "Running late", on a day-view row and on
+// the consultation page.
 //
-// Start calls the waiting participants in (`POST /api/consultations/{id}/start`); those who
-// chose "text me" get their link by SMS. Running late opens a dialog for the minutes (1 to
+// A call rings the waiting participants (`POST /api/consultations/{id}/start {mode}`); those
+// who chose "text me" get their link by SMS; `onCalled(mode)` then joins the call (the
+// consultation page) or opens it (the day view). Running late opens a dialog for the minutes (1 to
 // 240) and an optional short text (160 characters at most) and sends them
 // (`POST /api/consultations/{id}/delay`): the waiting room shows the delay at once and each
 // participant gets it once by message. The outcome, or the error, goes to `status`.
@@ -27,40 +29,53 @@ export function delayWords(delay, timeZone) {
 
 /**
  * The two buttons. `label` tells which consultation they act on when several are on the page
- * (screen readers hear "Start, 10:00 Alice Martin"); `keyPrefix` keeps their focus across
- * redraws.
+ * (screen readers hear "Call with camera, 10:00 Alice Martin"); `data-key` keeps their focus
+ * across redraws.
  */
-export function waitingActions({ session, consultationId, clinic, status, label = "", done = () => {} }) {
+export function waitingActions({
+  session,
+  consultationId,
+  clinic,
+  status,
+  label = "",
+  done = () => {},
+  onCalled = () => {},
+}) {
   const key = (name) => `${name}:${consultationId}`;
   const describedBy = label ? uniqueId("acts-on") : null;
-  const start = el(
-    "button",
-    { type: "button", "data-key": key("start"), "aria-describedby": describedBy },
-    "Start",
-  );
+  const callWith = (mode, words, className) => {
+    const button = el(
+      "button",
+      { type: "button", class: className, "data-key": key(`call-${mode}`), "aria-describedby": describedBy },
+      words,
+    );
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      say(status, "Calling the participants in…");
+      try {
+        const answer = await session.call("POST", `${pathOf(consultationId)}/start`, { mode });
+        say(status, startWords(answer));
+        done();
+        onCalled(mode, answer);
+      } catch (error) {
+        say(status, explain(error, NOT_FOUND), { error: true });
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return button;
+  };
   const late = el(
     "button",
     { type: "button", class: "secondary", "data-key": key("late"), "aria-describedby": describedBy },
     "Running late",
   );
-  start.addEventListener("click", async () => {
-    start.disabled = true;
-    say(status, "Calling the participants in…");
-    try {
-      const answer = await session.call("POST", `${pathOf(consultationId)}/start`, {});
-      say(status, startWords(answer));
-      done();
-    } catch (error) {
-      say(status, explain(error, NOT_FOUND), { error: true });
-    } finally {
-      start.disabled = false;
-    }
-  });
   late.addEventListener("click", () => openDelayDialog({ session, consultationId, clinic, status, done }));
   return el(
     "div",
     { class: "buttons waiting-actions" },
-    start,
+    callWith("video", "Call with camera", null),
+    callWith("audio", "Call with sound only", "secondary"),
     late,
     label ? el("span", { id: describedBy, class: "visually-hidden" }, label) : null,
   );

@@ -8,7 +8,7 @@ import { delayWords, waitingActions } from "/clinic/waiting-actions.js";
 
 const fact = (term, ...value) => [el("dt", {}, term), el("dd", {}, ...value)];
 
-export function renderWaitingRoom(section, record, { session, clinic, status, refresh, extras }) {
+export function renderWaitingRoom(section, record, { session, clinic, status, refresh, extras, onCalled }) {
   const open = record.status !== "cancelled" && record.status !== "ended";
   const parts = [
     el("h2", { id: "waiting-heading" }, "Waiting room"),
@@ -42,7 +42,14 @@ export function renderWaitingRoom(section, record, { session, clinic, status, re
       ),
     ),
     open
-      ? waitingActions({ session, consultationId: record.consultation_id, clinic, status, done: refresh })
+      ? waitingActions({
+          session,
+          consultationId: record.consultation_id,
+          clinic,
+          status,
+          done: refresh,
+          onCalled,
+        })
       : null,
   ];
   section.replaceChildren(...parts.filter(Boolean));

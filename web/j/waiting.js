@@ -2,8 +2,9 @@
 // patient waits for, the appointment time, any delay the clinician announced, an estimate
 // as a range in plain words, and "Text me when it's my turn". Live over the websocket
 // (`waiting_room.*` frames); after a reconnection the page reads the waiting room again so
-// nothing pushed meanwhile is missed. `waiting_room.called` shows, and announces, that the
-// clinician is calling.
+// nothing pushed meanwhile is missed. `waiting_room.called` rings (`/shared/call/ringer.js`)
+// and offers to answer with camera and microphone, with sound only, or not now
+// (`call.answer`); answering opens the call (`/j/call.js`). Below, the chat with the clinic.
 import { ApiError, callApi } from "/shared/api.js";
 import { el } from "/shared/dom.js";
 import { liveChannel } from "/j/live.js";
@@ -30,7 +31,11 @@ function subscribe(page) {
     shown?.update();
   });
   channel.on("waiting_room.called", (frame) => {
-    if (mine(frame)) shown?.called();
+    if (!mine(frame)) return;
+    const me = page.room?.me.participant_id;
+    if (frame.participant_ids && !frame.participant_ids.includes(me)) return; // someone else
+    page.room.consultation.call_number = frame.call_number;
+    shown?.called(frame, { ring: true });
   });
   channel.on("waiting_room.consultation", (frame) => {
     if (!mine(frame)) return;
@@ -120,18 +125,60 @@ export async function render(page) {
     texts.say(notify, on ? "page.waiting.notify_off" : "page.waiting.notify_on");
     if (on) texts.say(notifyNote, "page.waiting.notify_set");
     else notifyNote.textContent = "";
-    if (room.step === "call") called();
+    if (room.step === "call" && calling.hidden) called();
   }
 
-  function called() {
+  let stopRinging = () => {};
+
+  /** The clinician calls: ring, and offer to answer (with camera, sound only) or not now. */
+  function called(frame = {}, { ring = false } = {}) {
+    if (page.room.me.presence === "in_call") {
+      page.open("call", { answer: page.room.me.join_with === "audio" ? "audio" : "video" });
+      return;
+    }
     page.setTitle("page.waiting.called_title");
     for (const element of [who, estimate, delay, notify, notifyNote]) element.hidden = true;
     calling.replaceChildren();
     const line = el("p", { class: "calling-text" });
-    texts.say(line, "page.waiting.called", { vars: { name: names() } });
-    calling.append(line);
+    texts.say(line, "page.waiting.called", { vars: { name: frame.caller || names() } });
+    const note = el("p", { class: "hint", role: "status" });
+    const answerWith = (answer, key, className) => {
+      const button = el("button", { type: "button", class: className });
+      texts.say(button, key);
+      button.addEventListener("click", () => answerCall(answer, note));
+      return button;
+    };
+    const audioCall = frame.mode === "audio";
+    calling.append(
+      line,
+      audioCall ? null : answerWith("video", "page.waiting.answer_video", "primary"),
+      answerWith("audio", audioCall ? "page.waiting.answer" : "page.waiting.answer_audio", audioCall ? "primary" : "secondary"),
+      answerWith("decline", "page.waiting.not_now", "link"),
+      note,
+    );
     calling.hidden = false;
-    navigator.vibrate?.([300, 200, 300]);
+    stopRinging();
+    if (ring) import("/shared/call/ringer.js").then(({ startRinging }) => (stopRinging = startRinging()));
+    else navigator.vibrate?.([300, 200, 300]);
+  }
+
+  async function answerCall(answer, note) {
+    stopRinging();
+    for (const button of calling.querySelectorAll("button")) button.disabled = true;
+    try {
+      await liveChannel().request("call.answer", { call_number: page.room.consultation.call_number, answer });
+      if (answer === "decline") {
+        calling.hidden = true;
+        for (const element of [who, estimate, delay, notify]) element.hidden = false;
+        page.setTitle("page.waiting.title");
+        texts.say(notifyNote, "page.waiting.declined");
+        return;
+      }
+      page.open("call", { answer });
+    } catch (error) {
+      for (const button of calling.querySelectorAll("button")) button.disabled = false;
+      texts.say(note, error?.code === "call_over" ? "page.waiting.call_over" : "page.join.check_connection", { error: true });
+    }
   }
 
   notify.addEventListener("click", async () => {
@@ -165,6 +212,7 @@ export async function render(page) {
   return {
     cleanup() {
       shown = null;
+      stopRinging();
       chat.dispose();
     },
     relabel() {

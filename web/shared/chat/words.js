@@ -1,7 +1,6 @@
 // The chat's texts: catalogue keys (`page.chat.*` in chalicelib/i18n/locales/*.json) and
-// their English. The participant page has its catalogue loaded (`/shared/texts.js`); the
-// clinic pages are in English and pass no texts, so the English here is what they show.
-import { fill } from "/shared/texts.js";
+// their English, for `/shared/words.js`.
+import { wordsOf } from "/shared/words.js";
 
 export const ENGLISH = {
   "page.chat.heading": "Messages",
@@ -34,5 +33,5 @@ export const ENGLISH = {
 
 /** `words(key, vars)`: the text of `key` from `texts` (a `Texts`), else the English here. */
 export function chatWords(texts = null) {
-  return (key, vars = {}) => fill((texts && texts.get(key)) || ENGLISH[key] || key, vars);
+  return wordsOf(ENGLISH, texts);
 }

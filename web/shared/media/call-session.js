@@ -12,12 +12,19 @@
  *
  * When the peer connection fails (the worker went away, the network changed), the session
  * joins again on its own: the app then assigns the consultation to a live worker, and a
- * worker that still has the room simply replaces the participant's old connection.
+ * worker that still has the room simply replaces the participant's old connection. It does
+ * not wait for the browser to call the connection failed (about 30 s): a connection still
+ * disconnected after DISCONNECTED_GRACE_MS, or the device coming back online (Wi-Fi to
+ * mobile), starts the new one at once.
+ *
+ * A clinician's connection serves the whole clinic: `scope` (`{consultation_id}`) goes with
+ * every signaling request.
  */
 
 export const SLOTS = 3;
 const GATHERING_TIMEOUT_MS = 5000;
 const REJOIN_DELAY_MS = 3000;
+const DISCONNECTED_GRACE_MS = 3000;
 const PREFERRED = { video: ['video/VP8', 'video/H264'], audio: ['audio/opus'] };
 
 export class CallSession {
@@ -29,9 +36,22 @@ export class CallSession {
    * @param {(others: {participant_id: string, slot: number}[]) => void} [options.onRoster]
    *   who is shown in which slot, whenever somebody joins or leaves
    * @param {boolean} [options.relayOnly] only TURN relays (networks that block UDP)
+   * @param {object} [options.scope] fields every signaling request carries
+   * @param {(state: string) => void} [options.onState] the peer connection's state
    */
-  constructor({ channel, localStream, onSlotStream = () => {}, onRoster = () => {}, relayOnly = false }) {
+  constructor({
+    channel,
+    localStream,
+    onSlotStream = () => {},
+    onRoster = () => {},
+    relayOnly = false,
+    scope = {},
+    onState = () => {},
+  }) {
     this.channel = channel;
+    this.scope = scope;
+    this.onState = onState;
+    this.disconnectedTimer = null;
     this.localStream = localStream;
     this.onSlotStream = onSlotStream;
     this.onRoster = onRoster;
@@ -41,11 +61,28 @@ export class CallSession {
     this.slotTransceivers = [];
     this.roster = [];
     this.participantId = null;
-    channel.on('media.roster', (frame) => this.updateRoster(frame.roster));
+    this.onRosterFrame = (frame) => {
+      if (!frame.consultation_id || !scope.consultation_id || frame.consultation_id === scope.consultation_id) {
+        this.updateRoster(frame.roster);
+      }
+    };
+    channel.on('media.roster', this.onRosterFrame);
+    this.onOnline = () => {
+      if (this.connection && this.connection.connectionState !== 'connected' && !this.leaving) this.rejoinSoon();
+    };
+    window.addEventListener('online', this.onOnline);
+  }
+
+  request(type, data = {}) {
+    return this.channel.request(type, { ...this.scope, ...data });
+  }
+
+  rejoinSoon() {
+    this.rejoin().catch(() => setTimeout(() => this.rejoin().catch(() => {}), REJOIN_DELAY_MS));
   }
 
   async start() {
-    const config = await this.channel.request('media.config');
+    const config = await this.request('media.config');
     const iceServers = config.ice_servers;
     this.participantId = config.participant_id;
     const connection = new RTCPeerConnection({
@@ -56,8 +93,15 @@ export class CallSession {
     this.connection = connection;
     this.slotTransceivers = [];
     connection.addEventListener('connectionstatechange', () => {
-      if (connection.connectionState === 'failed' && connection === this.connection && !this.leaving) {
-        this.rejoin().catch(() => setTimeout(() => this.rejoin().catch(() => {}), REJOIN_DELAY_MS));
+      if (connection !== this.connection || this.leaving) return;
+      const state = connection.connectionState;
+      this.onState(state);
+      clearTimeout(this.disconnectedTimer);
+      if (state === 'failed') this.rejoinSoon();
+      if (state === 'disconnected') {
+        this.disconnectedTimer = setTimeout(() => {
+          if (connection === this.connection && connection.connectionState === 'disconnected') this.rejoinSoon();
+        }, DISCONNECTED_GRACE_MS);
       }
     });
     for (const kind of ['audio', 'video']) {
@@ -78,12 +122,12 @@ export class CallSession {
     }
     connection.addEventListener('icecandidate', (event) => {
       if (event.candidate && connection.remoteDescription) {
-        this.channel.request('media.ice', { candidate: event.candidate.toJSON() }).catch(() => {});
+        this.request('media.ice', { candidate: event.candidate.toJSON() }).catch(() => {});
       }
     });
     await connection.setLocalDescription(await connection.createOffer());
     await gatheringComplete(connection, GATHERING_TIMEOUT_MS);
-    const answer = await this.channel.request('media.join', { sdp: connection.localDescription.sdp });
+    const answer = await this.request('media.join', { sdp: connection.localDescription.sdp });
     await connection.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
     this.updateRoster(answer.roster);
     return this;
@@ -98,6 +142,16 @@ export class CallSession {
   updateRoster(roster) {
     this.roster = roster || [];
     this.onRoster(othersBySlot(this.roster, this.participantId));
+  }
+
+  /**
+   * Sends `track` (or nothing, with null) as the own audio or video, without renegotiating:
+   * switching cameras, going to sound only, a privacy pause.
+   */
+  async replaceTrack(kind, track) {
+    const index = kind === 'audio' ? 0 : 1;
+    const transceiver = this.connection?.getTransceivers()[index];
+    if (transceiver) await transceiver.sender.replaceTrack(track);
   }
 
   /** Pauses or resumes sending a kind ('audio' or 'video') without renegotiating. */
@@ -122,11 +176,23 @@ export class CallSession {
 
   async leave() {
     this.leaving = true;
+    clearTimeout(this.disconnectedTimer);
+    this.channel.off('media.roster', this.onRosterFrame);
+    window.removeEventListener('online', this.onOnline);
     try {
-      await this.channel.request('media.leave');
+      await this.request('media.leave');
     } finally {
       this.connection?.close();
     }
+  }
+
+  /** Closes the connection without telling the worker (the consultation ended for all). */
+  close() {
+    this.leaving = true;
+    clearTimeout(this.disconnectedTimer);
+    this.channel.off('media.roster', this.onRosterFrame);
+    window.removeEventListener('online', this.onOnline);
+    this.connection?.close();
   }
 }
 
