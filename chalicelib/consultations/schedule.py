@@ -322,7 +322,7 @@ def _day_entry(
         tuple(participants.get(item.consultation_id, ())),
         consultation.delay if consultation else None,
         consultation.unread_for(reader_id) if consultation else 0,
-        bool(consultation) and reader_id in (consultation.clinician_ids or []),
+        consultation is not None and reader_id in (consultation.clinician_ids or []),
     )
 
 
