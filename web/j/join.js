@@ -85,7 +85,7 @@ function cleanup() {
 async function route(room) {
   const status = room.consultation.status;
   if (status === "cancelled" || room.step === "cancelled") return ended("page.cancelled");
-  if (status === "ended" || room.step === "ended") return ended("page.link_expired");
+  if (status === "ended" || room.step === "ended") return page.open("closing");
   if (room.step === "terms") return page.open("terms");
   if (room.step === "device_check") return page.open("check", { next: () => enter() });
   return enter();
@@ -100,7 +100,7 @@ async function enter() {
 page.enter = enter;
 
 /** The consultation was cancelled or has ended: say so (the page has nothing more to do). */
-page.over = (status) => ended(status === "cancelled" ? "page.cancelled" : "page.link_expired");
+page.over = (status) => (status === "cancelled" ? ended("page.cancelled") : page.open("closing"));
 
 function ended(prefix) {
   cleanup();

@@ -35,6 +35,7 @@ export class ChatPanel {
    *   the page already has it (the waiting room's answer); else it is read over the channel
    * @param {(message: object) => void} [options.onArrived] a message from someone else shown
    * @param {string} [options.headingLevel] "h2" (default) or "h3"
+   * @param {boolean} [options.readOnly] only the messages (the consultation has ended)
    */
   constructor(options) {
     this.options = { namesConsultation: false, headingLevel: "h2", onArrived: () => {}, ...options };
@@ -132,18 +133,8 @@ export class ChatPanel {
       this.fileInput.value = "";
       if (file) this.sendFile(file);
     });
-    return el(
-      "section",
-      { class: "chat", "aria-labelledby": headingId },
-      this.heading,
-      this.olderButton,
-      this.log,
-      form,
-      this.fileInput,
-      this.attachButton,
-      this.attachHint,
-      this.status,
-    );
+    const writing = this.options.readOnly ? [] : [form, this.fileInput, this.attachButton, this.attachHint, this.status];
+    return el("section", { class: "chat", "aria-labelledby": headingId }, this.heading, this.olderButton, this.log, writing);
   }
 
   // -- receiving -----------------------------------------------------------------------------
