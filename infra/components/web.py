@@ -27,6 +27,8 @@ from cdk_nag import NagSuppressions
 from constructs import Construct
 
 WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
+#: Copied from node_modules by `make vendor` (not in git): the background blur's model.
+VENDORED = WEB_ROOT / "vendor" / "selfie-segmentation" / "selfie_segmentation.js"
 
 _INDEX_FUNCTION = """
 function handler(event) {
@@ -49,7 +51,8 @@ def content_security_policy(attachments_origin: str) -> str:
     return "; ".join(
         [
             "default-src 'self'",
-            "script-src 'self'",
+            # WebAssembly from our own origin: the call's background blur (its model)
+            "script-src 'self' 'wasm-unsafe-eval'",
             "style-src 'self'",
             f"img-src 'self' data: blob: {attachments_origin}",
             "media-src 'self' blob:",
@@ -205,6 +208,7 @@ class Web(Construct):
                 else "The site's address (no domain_name given): https://<this>/"
             ),
         )
+        _require_vendored_files()
         s3_deployment.BucketDeployment(
             self,
             "Upload",
@@ -250,4 +254,13 @@ class Web(Construct):
         )
         return cloudfront.FunctionAssociation(
             function=function, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+        )
+
+
+def _require_vendored_files() -> None:
+    """The site needs the files `make vendor` copies from npm; without them the blur fails."""
+    if not VENDORED.exists():
+        raise FileNotFoundError(
+            f"{VENDORED.relative_to(WEB_ROOT.parent)} is missing: run `make vendor` (or `make "
+            "test`) before synthesizing, so the background blur's model is deployed"
         )

@@ -1,6 +1,7 @@
 // The call on screen, for the patient's page and the clinician's: the others' video (or
 // their name and a speaking indicator when they send none), one's own preview, and the
-// controls: microphone, camera, switch camera, sound only, speaker, full screen, leave.
+// controls: microphone, camera, background blur (`blur.js`), switch camera, sound only,
+// speaker, full screen, leave.
 // Media goes through `CallSession` (the media worker, no transcoding); what each member
 // sends is announced with `call.media` so that everyone sees "microphone off" or "paused".
 // Each remote tile shows its connection's quality (`quality.js`); when one's own stays poor
@@ -15,6 +16,7 @@ import { QualityMeter } from "/shared/call/quality.js";
 import { SpeakingMeter } from "/shared/call/speaking.js";
 import { watchPrivacy } from "/shared/call/privacy.js";
 import { mediaMemberId } from "/shared/call/media-ids.js";
+import { blurredTrack } from "/shared/call/blur.js";
 
 const QUALITY_EVERY_MS = 3000;
 const POOR_READINGS_BEFORE_OFFER = 3; // about ten seconds of a poor connection
@@ -74,6 +76,8 @@ export class CallView {
     this.offer = el("p", { class: "call-offer", hidden: true });
     this.micButton = this.toggle("page.call.microphone", () => this.setAudio(!this.state.audio));
     this.cameraButton = this.toggle("page.call.camera", () => this.setVideo(!this.state.video));
+    this.blurButton = this.toggle("page.call.blur", () => this.setBlur(!this.blur));
+    this.blur = null; // {track, stop} while the background is blurred
     this.switchButton = this.button("page.call.switch_camera", () => this.switchCamera(), { hidden: true });
     this.soundOnlyButton = this.button("page.call.sound_only", () => this.setSoundOnly(!this.state.soundOnly));
     this.speakerSelect = el("select", { class: "speaker" });
@@ -88,6 +92,7 @@ export class CallView {
       { class: "call-controls", role: "group", "aria-label": words("page.call.controls") },
       this.micButton,
       this.cameraButton,
+      this.blurButton,
       this.switchButton,
       this.soundOnlyButton,
       this.fullButton,
@@ -165,6 +170,8 @@ export class CallView {
     clearInterval(this.qualityTimer);
     this.stopWatching?.();
     this.speaking.stop();
+    this.blur?.stop();
+    this.blur = null;
     this.options.channel.off("call.media", this.onMediaFrame);
     this.session?.close();
     for (const track of this.stream?.getTracks() || []) track.stop();
@@ -192,6 +199,7 @@ export class CallView {
       }
     }
     if (!on) {
+      this.stopBlur();
       // Off means off: the camera stops (its light too), nothing is sent.
       for (const track of this.stream.getVideoTracks()) track.stop();
       await this.session.replaceTrack("video", null);
@@ -213,6 +221,7 @@ export class CallView {
     const video = this.state.video && this.privacy.video;
     for (const track of this.stream?.getAudioTracks() || []) track.enabled = audio;
     for (const track of this.stream?.getVideoTracks() || []) track.enabled = video;
+    if (this.blur) this.blur.track.enabled = video;
     const announced = { audio, video, paused: this.privacy.paused };
     const key = JSON.stringify(announced);
     if (key !== this.announced) {
@@ -222,7 +231,41 @@ export class CallView {
     this.drawControls();
   }
 
+  /** Blurs the background (or stops blurring): the call sends the blurred canvas instead. */
+  async setBlur(on) {
+    const camera = this.stream.getVideoTracks().find((track) => track.readyState === "live");
+    if (!on || !camera) {
+      await this.stopBlur();
+      this.drawControls();
+      return;
+    }
+    this.blurButton.disabled = true;
+    try {
+      const blur = await blurredTrack(camera);
+      this.blur = blur;
+      await this.session.replaceTrack("video", blur.track);
+      this.selfVideo.srcObject = new MediaStream([blur.track, ...this.stream.getAudioTracks()]);
+    } catch {
+      this.say(this.options.words("page.call.blur_failed"));
+    } finally {
+      this.blurButton.disabled = false;
+      this.apply();
+    }
+  }
+
+  async stopBlur() {
+    if (!this.blur) return;
+    const blur = this.blur;
+    this.blur = null;
+    const camera = this.stream.getVideoTracks().find((track) => track.readyState === "live") || null;
+    await this.session?.replaceTrack("video", camera);
+    this.selfVideo.srcObject = this.stream;
+    blur.stop();
+  }
+
   async switchCamera() {
+    const blurred = Boolean(this.blur);
+    await this.stopBlur();
     const cameras = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === "videoinput");
     const current = this.stream.getVideoTracks()[0]?.getSettings().deviceId;
     const next = cameras[(cameras.findIndex((camera) => camera.deviceId === current) + 1) % cameras.length];
@@ -237,6 +280,7 @@ export class CallView {
       await this.session.replaceTrack("video", fresh.getVideoTracks()[0]);
       this.selfVideo.srcObject = this.stream;
       this.apply();
+      if (blurred) await this.setBlur(true);
     } catch {
       this.say(this.options.words("page.call.no_devices"));
     }
@@ -349,6 +393,9 @@ export class CallView {
     this.micButton.textContent = `${words("page.call.microphone")}: ${words(audio ? "page.call.on" : "page.call.off")}`;
     this.cameraButton.setAttribute("aria-pressed", String(video));
     this.cameraButton.textContent = `${words("page.call.camera")}: ${words(video ? "page.call.on" : "page.call.off")}`;
+    this.blurButton.hidden = !video;
+    this.blurButton.setAttribute("aria-pressed", String(Boolean(this.blur)));
+    this.blurButton.textContent = `${words("page.call.blur")}: ${words(this.blur ? "page.call.on" : "page.call.off")}`;
     this.soundOnlyButton.textContent = words(this.state.soundOnly ? "page.call.back_to_video" : "page.call.sound_only");
     this.fullButton.textContent = words(document.fullscreenElement ? "page.call.exit_full_screen" : "page.call.full_screen");
     this.selfTile.classList.toggle("no-video", !(video && this.privacy.video));

@@ -32,6 +32,8 @@ export const ENGLISH = {
   "page.call.try_again": "Try again",
   "page.call.unavailable": "The call could not be connected. Trying again…",
   "page.call.speaking": "speaking",
+  "page.call.blur": "Blur my background",
+  "page.call.blur_failed": "The background could not be blurred on this device. Your camera shows as it is; you can turn it off.",
 };
 
 export function callWords(texts = null) {
