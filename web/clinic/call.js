@@ -117,7 +117,26 @@ export function callSection({ session, channel, consultationId, clinic, nameOf, 
     refresh();
   }
 
-  return { element: section, join };
+  /** A call is going on (after a reload): offer to join it without ringing anyone again. */
+  function offerJoin() {
+    if (view) return;
+    section.hidden = false;
+    const buttons = ["video", "audio"].map((joinMode) => {
+      const button = el(
+        "button",
+        { type: "button", class: joinMode === "video" ? null : "secondary" },
+        joinMode === "video" ? "Join the call with camera" : "Join the call with sound only",
+      );
+      button.addEventListener("click", () => {
+        for (const other of buttons) other.remove();
+        join(joinMode);
+      });
+      return button;
+    });
+    stage.replaceChildren(...buttons);
+  }
+
+  return { element: section, join, offerJoin };
 }
 
 /** The visit record: when the consultation's call started and ended, who took part and how long. */

@@ -214,6 +214,7 @@ async function start() {
     document.getElementById("call-place").replaceWith(call.element);
     const asked = new URLSearchParams(window.location.search).get("call");
     if (asked && current.status === "scheduled") call.join(asked); // "Call" on the day view
+    else if (current.call_number && current.status === "scheduled") call.offerJoin();
     document
       .getElementById("chat-place")
       .replaceWith(consultationChat({ session, channel, consultationId, unread: current.unread_messages }));

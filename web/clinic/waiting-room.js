@@ -1,7 +1,11 @@
 // The consultation page's "Waiting room" section: each participant's way in (presence and
 // how long they have waited, device-check result, camera or microphone only, "text me"),
-// any delay announced, Start and Running late. Frames change `record` and redraw it.
+// any delay announced, Call and Running late, and, during a call, "Admit to the call" for a
+// waiting guest (family, interpreter, second professional). Frames change `record` and
+// redraw it.
 import { el } from "/shared/dom.js";
+import { say } from "/shared/messages.js";
+import { explain } from "/clinic/explain.js";
 import { roleName } from "/clinic/format.js";
 import { deviceCheckElement, joinWithWords, presenceElement } from "/clinic/presence.js";
 import { delayWords, waitingActions } from "/clinic/waiting-actions.js";
@@ -38,6 +42,9 @@ export function renderWaitingRoom(section, record, { session, clinic, status, re
             joinWithWords(p.join_with) ? fact("Joins with", joinWithWords(p.join_with)) : null,
             fact("Text when called", p.notify_when_called ? "Yes, wants a text" : "No"),
           ),
+          open && record.call_number && p.role !== "patient" && p.presence === "waiting"
+            ? admitButton(p, { session, record, status, onCalled })
+            : null,
         ),
       ),
     ),
@@ -64,4 +71,27 @@ export function applyParticipantFrame(record, frame) {
     if (key in frame) participant[key] = frame[key];
   }
   return before;
+}
+
+/** Rings one waiting guest into the call that is going on (`start` naming only them). */
+function admitButton(participant, { session, record, status, onCalled }) {
+  const button = el(
+    "button",
+    { type: "button", class: "secondary", "data-key": `admit:${participant.participant_id}` },
+    `Admit ${participant.display_name} to the call`,
+  );
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const path = `/api/consultations/${encodeURIComponent(record.consultation_id)}/start`;
+      await session.call("POST", path, { mode: "video", participant_ids: [participant.participant_id] });
+      say(status, `${participant.display_name} is being rung into the call.`);
+      onCalled?.("video");
+    } catch (error) {
+      say(status, explain(error), { error: true });
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
 }

@@ -125,7 +125,8 @@ export async function render(page) {
     texts.say(notify, on ? "page.waiting.notify_off" : "page.waiting.notify_on");
     if (on) texts.say(notifyNote, "page.waiting.notify_set");
     else notifyNote.textContent = "";
-    if (room.step === "call" && calling.hidden) called();
+    // Rung before this page opened (a texted link): ring now; a tap on the way in allows sound.
+    if (room.step === "call" && calling.hidden) called({}, { ring: true });
   }
 
   let stopRinging = () => {};
