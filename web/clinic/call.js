@@ -19,9 +19,10 @@ const ANSWERS = { video: "answered with camera", audio: "answered with sound onl
 
 /**
  * The call section. `nameOf(participantId)` names a participant of the record on screen;
- * `refresh()` reads the record again after the end.
+ * `refresh()` reads the record again after the end; `onActive(inCall)` lets the page lay
+ * the chat out beside the video while the clinician is in the call.
  */
-export function callSection({ session, channel, consultationId, clinic, nameOf, refresh }) {
+export function callSection({ session, channel, consultationId, clinic, nameOf, refresh, onActive = () => {} }) {
   const scope = { consultation_id: consultationId };
   const heading = el("h2", { id: "call-heading" }, "Call");
   const answers = el("ul", { class: "call-answers", "aria-live": "polite" });
@@ -64,10 +65,12 @@ export function callSection({ session, channel, consultationId, clinic, nameOf, 
       onLeave: () => {
         view = null;
         stage.replaceChildren();
+        onActive(false);
         say(status, "You left the call. The participants stay in the waiting room; ring again to call them back.");
       },
     });
     stage.replaceChildren(view.element);
+    onActive(true);
     say(status, "Ringing…");
     try {
       await view.start();
@@ -75,6 +78,7 @@ export function callSection({ session, channel, consultationId, clinic, nameOf, 
     } catch (error) {
       view.stop();
       view = null;
+      onActive(false);
       say(status, `The call could not start: ${error?.message || explain(error)}`, { error: true });
     }
   }
@@ -112,6 +116,7 @@ export function callSection({ session, channel, consultationId, clinic, nameOf, 
     view?.stop();
     view = null;
     stage.replaceChildren();
+    onActive(false);
     inCall.hidden = true;
     say(status, "The consultation has ended.");
     refresh();

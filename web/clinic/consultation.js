@@ -202,6 +202,7 @@ async function start() {
         "waiting_room.consent": onConsent,
       },
     });
+    const chat = consultationChat({ session, channel, consultationId, unread: current.unread_messages });
     call = callSection({
       session,
       channel,
@@ -210,14 +211,18 @@ async function start() {
       nameOf: (participantId) =>
         current?.participants.find((p) => p.participant_id === participantId)?.display_name || "A participant",
       refresh: () => load().catch(() => {}),
+      onActive: (inCall) => {
+        // In the call, the chat goes beside the video (side by side on a wide screen).
+        main.classList.toggle("in-call", inCall);
+        if (inCall) document.getElementById("call-and-chat").append(chat);
+        else waitingSection.after(chat);
+      },
     });
     document.getElementById("call-place").replaceWith(call.element);
     const asked = new URLSearchParams(window.location.search).get("call");
     if (asked && current.status === "scheduled") call.join(asked); // "Call" on the day view
     else if (current.call_number && current.status === "scheduled") call.offerJoin();
-    document
-      .getElementById("chat-place")
-      .replaceWith(consultationChat({ session, channel, consultationId, unread: current.unread_messages }));
+    document.getElementById("chat-place").replaceWith(chat);
   } catch (error) {
     say(
       message,
