@@ -28,6 +28,13 @@ from chalicelib.auth.magic_links import MagicLinks
 from chalicelib.auth.rate_limits import RateLimiter
 from chalicelib.auth.recent_devices import RecentDevices
 from chalicelib.auth.tickets import TicketBook
+from chalicelib.call.answering import CallAnswers
+from chalicelib.call.audience import CallAudience
+from chalicelib.call.ending import CallEnding
+from chalicelib.call.exits import CallExits
+from chalicelib.call.handlers import CallHandlers
+from chalicelib.call.media_gate import MediaGate
+from chalicelib.call.media_state import MediaStates
 from chalicelib.chat.frames import message_frame
 from chalicelib.chat.handlers import ChatHandlers
 from chalicelib.chat.messages import ChatBook
@@ -104,6 +111,9 @@ class Services:
     chat: ChatBook
     attachments: Attachments
     read_marks: ReadMarks
+    #: The call: `call_exits.dropped(connection)` on `$disconnect`; `call_ending.end`.
+    call_exits: CallExits
+    call_ending: CallEnding
 
 
 _app: Chalice | None = None
@@ -124,8 +134,10 @@ def configure(
     clock: Clock | None = None,
     websocket_sender: WebsocketSender | None = None,
     link_issuer: LinkIssuer | None = None,
+    media_client: MediaClient | None = None,
 ) -> Services:
-    """Build the services; tests pass a clock and a fake in place of `app.websocket_api`."""
+    """Build the services; tests pass a clock, a fake in place of `app.websocket_api` and
+    a fake media worker client."""
     global _app, _services
     _app = app
     settings = (
@@ -144,16 +156,14 @@ def configure(
     connections = ConnectionRegistry(clock=clock)
     pusher = Pusher(websocket_api=websocket_sender or websocket_api, registry=connections)
     media_workers = MediaWorkerRegistry(clock=clock, pool=settings.media_pool)
-    media_client = MediaClient(secret=settings.media_shared_secret)
+    media_client = media_client or MediaClient(secret=settings.media_shared_secret)
     ice_servers = IceServerIssuer(
         secret=settings.turn_secret,
         turn_urls=settings.turn_urls,
         stun_urls=settings.stun_urls,
         clock=clock,
     )
-    signaling = MediaSignaling(
-        workers=media_workers, client=media_client, ice_servers=ice_servers, pusher=pusher
-    )
+    signaling = MediaSignaling(workers=media_workers, client=media_client, ice_servers=ice_servers)
     courier = build_courier(settings, clock)
     limiter = RateLimiter(clock=clock)
     chat = ChatBook(clock=clock, limiter=limiter)
@@ -168,6 +178,22 @@ def configure(
     )
     broadcast = RoomBroadcast(registry=connections, pusher=pusher)
     progress = DayProgress(broadcast=broadcast)
+    audience = CallAudience(registry=connections, pusher=pusher)
+    exits = CallExits(
+        clock=clock,
+        signaling=signaling,
+        audience=audience,
+        broadcast=broadcast,
+        registry=connections,
+    )
+    gate = MediaGate(
+        clock=clock, signaling=signaling, audience=audience, registry=connections, exits=exits
+    )
+    call_handlers = CallHandlers(
+        answers=CallAnswers(clock=clock, broadcast=broadcast, audience=audience),
+        exits=exits,
+        media=MediaStates(clock=clock, audience=audience),
+    )
     email_sender = (
         EmailSender(boto3.client("ses", region_name=settings.region), sender=settings.sender_email)
         if settings.sender_email
@@ -182,7 +208,7 @@ def configure(
         ),
         connections=connections,
         pusher=pusher,
-        router=build_router(signaling, chat_handlers),
+        router=build_router(signaling, chat_handlers, gate, call_handlers),
         media_workers=media_workers,
         media_client=media_client,
         ice_servers=ice_servers,
@@ -228,6 +254,8 @@ def configure(
             frame_of=message_frame,
         ),
         read_marks=ReadMarks(pusher=pusher, registry=connections),
+        call_exits=exits,
+        call_ending=CallEnding(clock=clock, signaling=signaling, broadcast=broadcast),
     )
     return _services
 
@@ -264,15 +292,17 @@ def services() -> Services:
 
 
 def build_router(
-    signaling: MediaSignaling | None = None, chat: ChatHandlers | None = None
+    signaling: MediaSignaling | None = None,
+    chat: ChatHandlers | None = None,
+    media_gate: MediaGate | None = None,
+    call: CallHandlers | None = None,
 ) -> MessageRouter:
     """Every websocket message type the app answers, each registered by its module."""
     router = MessageRouter()
     heartbeat.register(router)
-    if signaling is not None:
-        signaling.register(router)
-    if chat is not None:
-        chat.register(router)
+    for handlers in (signaling, chat, media_gate, call):
+        if handlers is not None:
+            handlers.register(router)
     return router
 
 

@@ -1,17 +1,15 @@
 """Media signaling over the websocket: the browser's side of a call and of the echo test.
 
-The handlers check that the connection belongs to a consultation (the room is the
-consultation; the participant is whoever holds the connection), find the consultation's
-media worker (`MediaWorkerRegistry.assign`), and relay to the worker's signed control API.
+The connection test's handlers check that the connection belongs to a consultation, find
+the consultation's media worker (`MediaWorkerRegistry.assign`), and relay to the worker's
+signed control API. The call's own messages (`media.config`, `media.join`, `media.ice`,
+`media.leave`) are handled by `chalicelib.call.media_gate`, which checks who may send media
+and relays through this class's `join_room`, `add_candidate` and `leave_room`.
 When the worker does not answer a join or an echo start, they ask for another one and try
 once more: a browser that lost its worker simply sends `media.join` again and lands on the
 new one. The other messages only reach the consultation's current worker and never move
 the consultation: leaving, or a late ICE candidate, must not reassign a room.
 
-    media.config      → media.config {participant_id, ice_servers}
-    media.join {sdp}  → media.answer {sdp, roster}; the others get media.roster
-    media.ice {candidate}
-    media.leave       → media.left; the others get media.roster
     media.echo.start {sdp} → media.echo {session_id, sdp}
     media.echo.stats {session_id} → media.echo.stats {stats}
     media.echo.stop {session_id}
@@ -28,7 +26,6 @@ from chalicelib.media.turn import IceServerIssuer
 from chalicelib.media.workers import MediaWorkerRegistry, WorkerEndpoint
 from chalicelib.realtime.dispatch import MessageContext, MessageRouter, Reply
 from chalicelib.realtime.protocol import InboundMessage
-from chalicelib.realtime.push import Pusher
 
 MAX_SDP_CHARS = 30_000
 #: A candidate line is about 100-200 characters; 512 leaves room for a long ufrag (<= 256).
@@ -47,73 +44,59 @@ class MediaSignaling:
         workers: MediaWorkerRegistry,
         client: MediaClient,
         ice_servers: IceServerIssuer,
-        pusher: Pusher,
     ) -> None:
         self._workers = workers
         self._client = client
         self._ice_servers = ice_servers
-        self._pusher = pusher
 
     def register(self, router: MessageRouter) -> None:
-        router.handles("media.config")(self.config)
-        router.handles("media.join")(self.join)
-        router.handles("media.ice")(self.ice)
-        router.handles("media.leave")(self.leave)
+        """The connection test's messages; the call's (`media.config`, `media.join`,
+        `media.ice`, `media.leave`) are `chalicelib.call.media_gate`'s, which relays them
+        through `ice_servers_for`, `join_room`, `add_candidate` and `leave_room`."""
         router.handles("media.echo.start")(self.echo_start)
         router.handles("media.echo.stats")(self.echo_stats)
         router.handles("media.echo.stop")(self.echo_stop)
 
-    def config(self, context: MessageContext, message: InboundMessage) -> Reply:
-        room_id = _room_of(context)
-        participant_id = context.connection.principal_id
-        return message.reply(
-            "media.config",
-            room_id=room_id,
-            participant_id=participant_id,
-            ice_servers=self._ice_servers.ice_servers(participant_id),
+    def ice_servers_for(self, member_id: str) -> list[dict[str, Any]]:
+        return self._ice_servers.ice_servers(member_id)
+
+    def join_room(self, room_id: str, member_id: str, sdp: str) -> dict[str, Any]:
+        """Relay a join offer to the room's worker (moving the room once if it does not
+        answer); returns `{"sdp", "roster"}`."""
+        return self._with_worker(
+            room_id, lambda worker: self._client.offer(worker, room_id, member_id, sdp)
         )
 
-    def join(self, context: MessageContext, message: InboundMessage) -> Reply:
-        room_id = _room_of(context)
-        sdp = _text(message.data, "sdp", MAX_SDP_CHARS)
-        participant_id = context.connection.principal_id
-        answer = self._with_worker(
-            room_id, lambda worker: self._client.offer(worker, room_id, participant_id, sdp)
-        )
-        self._tell_others(context, answer["roster"])
-        return message.reply("media.answer", sdp=answer["sdp"], roster=answer["roster"])
-
-    def ice(self, context: MessageContext, message: InboundMessage) -> Reply:
-        room_id = _room_of(context)
-        candidate = _candidate_init(message.data.get("candidate"))
-        participant_id = context.connection.principal_id
+    def add_candidate(self, room_id: str, member_id: str, candidate: dict[str, Any]) -> None:
         worker = self._current_worker(room_id)
-        self._client.add_ice_candidate(worker, room_id, participant_id, candidate)
-        return message.reply("media.ice.added")
+        self._client.add_ice_candidate(worker, room_id, member_id, candidate)
 
-    def leave(self, context: MessageContext, message: InboundMessage) -> Reply:
-        room_id = _room_of(context)
-        participant_id = context.connection.principal_id
+    def leave_room(self, room_id: str, member_id: str) -> list[dict[str, Any]] | None:
+        """Take the member out of the room; the roster left, or None when the room has no
+        live worker (no call left to leave) or the worker no longer knows the member."""
         worker = self._workers.current(room_id)
-        if worker is not None:  # with no live worker, there is no call left to leave
-            self._client.leave(worker, room_id, participant_id)
-            self._tell_others(context, self._client.roster(worker, room_id))
-        return message.reply("media.left")
+        if worker is None:
+            return None
+        try:
+            self._client.leave(worker, room_id, member_id)
+        except NotFound:
+            return None
+        return self._client.roster(worker, room_id)
 
     def echo_start(self, context: MessageContext, message: InboundMessage) -> Reply:
         room_id = _room_of(context)
-        sdp = _text(message.data, "sdp", MAX_SDP_CHARS)
+        sdp = text_field(message.data, "sdp", MAX_SDP_CHARS)
         session = self._with_worker(room_id, lambda worker: self._client.start_echo(worker, sdp))
         return message.reply("media.echo", session_id=session["session_id"], sdp=session["sdp"])
 
     def echo_stats(self, context: MessageContext, message: InboundMessage) -> Reply:
         worker = self._current_worker(_room_of(context))
-        session_id = _text(message.data, "session_id", 100)
+        session_id = text_field(message.data, "session_id", 100)
         return message.reply("media.echo.stats", stats=self._client.echo_stats(worker, session_id))
 
     def echo_stop(self, context: MessageContext, message: InboundMessage) -> Reply:
         worker = self._current_worker(_room_of(context))
-        self._client.stop_echo(worker, _text(message.data, "session_id", 100))
+        self._client.stop_echo(worker, text_field(message.data, "session_id", 100))
         return message.reply("media.echo.stopped")
 
     def _with_worker(self, room_id: str, call: Callable[[WorkerEndpoint], T]) -> T:
@@ -130,13 +113,6 @@ class MediaSignaling:
             raise NotFound("this consultation has no call on a media worker; join it first")
         return worker
 
-    def _tell_others(self, context: MessageContext, roster: list[dict[str, Any]]) -> None:
-        self._pusher.push_to_consultation(
-            _room_of(context),
-            {"type": "media.roster", "roster": roster},
-            excluding=context.connection.connection_id,
-        )
-
 
 def _room_of(context: MessageContext) -> str:
     consultation_id = context.connection.consultation_id
@@ -145,7 +121,7 @@ def _room_of(context: MessageContext) -> str:
     return consultation_id
 
 
-def _candidate_init(value: object) -> dict[str, Any]:
+def candidate_init(value: object) -> dict[str, Any]:
     """The RTCIceCandidateInit fields the worker uses, each bounded; anything else is left out.
 
     How many candidates a connection may send, and which addresses are used, is the
@@ -168,7 +144,7 @@ def _candidate_init(value: object) -> dict[str, Any]:
     return {key: field for key, field in fields.items() if field is not None}
 
 
-def _text(data: dict[str, Any], field: str, max_chars: int) -> str:
+def text_field(data: dict[str, Any], field: str, max_chars: int) -> str:
     value = data.get(field)
     if not isinstance(value, str) or not value.strip():
         raise InvalidField(field, f"'{field}' must be a non-empty string")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import timedelta
 
+from pynamodb.exceptions import UpdateError
+
 from chalicelib.auth.principals import Principal
 from chalicelib.clock import Clock
 from chalicelib.store.models import Connection
@@ -46,6 +48,22 @@ class ConnectionRegistry:
     def forget(self, connection_id: str) -> None:
         """Remove the record; forgetting an unknown connection is not an error."""
         Connection(connection_id=connection_id).delete()
+
+    def mark_in_call(self, connection_id: str, consultation_id: str | None) -> None:
+        """Remember that the connection joined this consultation's call (None: it left), so
+        its `$disconnect` is known as a dropped call. A connection already gone stays gone."""
+        action = (
+            Connection.call_id.remove()
+            if consultation_id is None
+            else Connection.call_id.set(consultation_id)
+        )
+        try:
+            Connection(connection_id=connection_id).update(
+                actions=[action], condition=Connection.connection_id.exists()
+            )
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
 
     def of_consultation(self, consultation_id: str) -> list[Connection]:
         return list(Connection.by_consultation.query(consultation_id))

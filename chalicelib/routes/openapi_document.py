@@ -101,7 +101,7 @@ def _operation(op: Operation, components: Schema) -> Schema:
     if parameters:
         described["parameters"] = parameters
     if op.body is not None:
-        described["requestBody"] = {"required": True, **_json_of(op.body)}
+        described["requestBody"] = {"required": op.body_required, **_json_of(op.body)}
     if op.security is not Security.PUBLIC:
         described["security"] = SECURITY[op.security]
     return described

@@ -46,6 +46,8 @@ class Operation:
     security: Security
     body: type | None = None
     query: type | None = None
+    #: False when the body may be left out (every field then has its default).
+    body_required: bool = True
 
 
 #: Every operation, by (method, path), filled as the route modules are imported.
@@ -85,6 +87,7 @@ def operation(
     security: Security,
     body: type | None = None,
     query: type | None = None,
+    body_required: bool = True,
 ) -> Callable[[View], View]:
     """Register `view` as the Chalice route `method path`, and record what it takes."""
 
@@ -97,6 +100,7 @@ def operation(
             security=security,
             body=body,
             query=query,
+            body_required=body_required,
         )
         blueprint.route(path, methods=[method])(view)
         return view

@@ -15,8 +15,11 @@ from chalicelib.routes.waiting_room_bodies import (
     DelayBody,
     DelayCreatedAnswer,
     StartAnswer,
+    StartBody,
 )
+from chalicelib.store.enums import JoinWith
 from chalicelib.waiting_room import frames
+from chalicelib.waiting_room.ringing import Ring
 from chalicelib.wiring import services
 
 blueprint = Blueprint(__name__)
@@ -29,17 +32,40 @@ NOT_SCHEDULED = "The consultation is not scheduled, or changed meanwhile: reload
     blueprint,
     "POST",
     CONSULTATION + "/start",
-    summary="Start: call the waiting participants in; those who asked are texted their link "
-    "once per call.",
+    summary="Start: ring the waiting participants (all, or those named) in video or audio; "
+    "those who asked, or all rung with `text`, are texted their link once per call.",
+    body=StartBody,
+    body_required=False,
     answers={
-        200: answer_of("Called.", StartAnswer),
-        **errors(401, 403, 404, e409=NOT_SCHEDULED),
+        200: answer_of("Rung.", StartAnswer),
+        **errors(
+            400,
+            401,
+            403,
+            404,
+            e409=NOT_SCHEDULED + " `not_waiting`: a named participant is not waiting.",
+        ),
     },
     security=Security.SESSION_AND_CSRF,
 )
 def start(consultation_id: str) -> Response:
-    called = services().clinic_actions.start(signed_in(blueprint), consultation_id)
-    return answer(StartAnswer(call_number=called.call_number, texted=called.texted))
+    principal = signed_in(blueprint)
+    raw = blueprint.current_request.raw_body
+    body = body_of(blueprint, StartBody) if raw and raw.strip() else StartBody()
+    ring = Ring(
+        mode=JoinWith(body.mode),
+        participant_ids=None if body.participant_ids is None else tuple(body.participant_ids),
+        text=body.text,
+    )
+    called = services().clinic_actions.start(principal, consultation_id, ring)
+    return answer(
+        StartAnswer(
+            call_number=called.call_number,
+            texted=called.texted,
+            rung=called.rung,
+            mode=JoinWith(called.mode),
+        )
+    )
 
 
 @operation(

@@ -62,6 +62,18 @@ class DelayBody(Struct, kw_only=True, forbid_unknown_fields=True):
     text: Annotated[str, Meta(max_length=160)] | None = None
 
 
+ParticipantId = Annotated[str, Meta(min_length=1, max_length=64)]
+
+
+class StartBody(Struct, kw_only=True, forbid_unknown_fields=True):
+    """`POST /api/consultations/{id}/start` (the body is optional): ring in a mode, whom
+    (default: everyone waiting), and whether to text them their link now."""
+
+    mode: JoinWith = JoinWith.VIDEO
+    participant_ids: Annotated[list[ParticipantId], Meta(min_length=1, max_length=4)] | None = None
+    text: bool = False
+
+
 # --- answers ----------------------------------------------------------------------------
 
 
@@ -187,10 +199,12 @@ class WaitingRoomAnswer(Struct, kw_only=True):
 
 
 class StartAnswer(Struct, kw_only=True):
-    """`POST /api/consultations/{id}/start`: the call number and who was texted."""
+    """`POST /api/consultations/{id}/start`: the call number, who was rung and texted."""
 
     call_number: int
     texted: list[str]
+    rung: list[str]
+    mode: JoinWith
 
 
 class DelayCreatedAnswer(Struct, kw_only=True):

@@ -6,7 +6,8 @@ the websocket API), so `app.py` registers these three functions on the app itsel
 `$connect` redeems the ticket from the query string (`?ticket=...`) and records who holds
 the connection; a missing, used or expired ticket refuses it. `$default` parses the
 message and dispatches it by `type`; the handler's reply goes back to the sender.
-`$disconnect` forgets the connection.
+`$disconnect` forgets the connection; one that was in a call is a dropped call first
+(`chalicelib.call.exits.CallExits.dropped`).
 """
 
 from __future__ import annotations
@@ -44,5 +45,10 @@ def message(event: WebsocketEvent) -> None:
 
 
 def disconnect(event: WebsocketEvent) -> None:
-    services().connections.forget(event.connection_id)
+    connection = services().connections.find(event.connection_id)
+    try:
+        if connection is not None and connection.call_id is not None:
+            services().call_exits.dropped(connection)
+    finally:
+        services().connections.forget(event.connection_id)
     logger.info("websocket disconnected", extra={"connection_id": event.connection_id})

@@ -26,6 +26,8 @@ PHONE_CHANNELS = frozenset({Channel.SMS, Channel.WHATSAPP})
 class ConsultationStatus(StrEnum):
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
+    #: A clinician ended it for everyone (`chalicelib.call.ending`).
+    ENDED = "ended"
 
 
 class ParticipantRole(StrEnum):
@@ -78,6 +80,14 @@ class Light(StrEnum):
     GREEN = "green"
     ORANGE = "orange"
     RED = "red"
+
+
+class CallAnswer(StrEnum):
+    """A rung participant's answer to a call (`call.answer`)."""
+
+    VIDEO = "video"
+    AUDIO = "audio"
+    DECLINE = "decline"
 
 
 class JoinWith(StrEnum):

@@ -70,6 +70,8 @@ class ClinicSettings(MapAttribute[str, Any]):
     #: How the clinician hears that a patient is still waiting after the appointment time:
     #: "email" (the default) or "sms" (to clinicians with a `phone`; email for the others).
     late_notice_channel = UnicodeAttribute(default="email")
+    #: Whether participants still see the chat after the consultation ended.
+    chat_after_end = BooleanAttribute(default=True)
     #: AWS End User Messaging Social phone number id; WhatsApp is offered only when set.
     whatsapp_phone_number_id = UnicodeAttribute(null=True)
 
@@ -196,14 +198,16 @@ class ConsultationItem(Model):
 # Sort keys are chosen so that a descending Query of the partition returns participants,
 # then the consultation, then chat from newest to oldest, then the rest (chat send receipts,
 # file uploads, assignments): "PARTICIPANT#" > "CONSULTATION" > "CHAT#" > "AUTHORED#" >
-# "ATTACHMENT#" > "ASSIGNED#". Anything new must sort below "CHAT#", or the waiting room's
-# limited Query would lose chat messages to it.
+# "ATTACHMENT#" > "ASSIGNED#" > "CALL#". Anything new must sort below "CHAT#", or the
+# waiting room's limited Query would lose chat messages to it.
 CONSULTATION_SK = "CONSULTATION"
 PARTICIPANT_SK_PREFIX = "PARTICIPANT#"
 CHAT_SK_PREFIX = "CHAT#"
 CHAT_RECEIPT_SK_PREFIX = "AUTHORED#"
 FILE_UPLOAD_SK_PREFIX = "ATTACHMENT#"
 ASSIGNED_SK_PREFIX = "ASSIGNED#"
+#: The visit record: one item per call member ("CALL#VISIT#<kind>#<id>"), below "CHAT#".
+VISIT_SK_PREFIX = "CALL#VISIT#"
 
 
 class DelayNotice(MapAttribute[str, Any]):
@@ -213,6 +217,15 @@ class DelayNotice(MapAttribute[str, Any]):
     text = UnicodeAttribute(null=True)
     announced_at = UTCDateTimeAttribute()
     number = NumberAttribute(default=1)
+
+
+class CallMedia(MapAttribute[str, Any]):
+    """What a call member sends: microphone and camera on or off, paused for privacy."""
+
+    audio = BooleanAttribute(default=True)
+    video = BooleanAttribute(default=True)
+    paused = BooleanAttribute(default=False)
+    at = UTCDateTimeAttribute(null=True)
 
 
 class DeviceCheck(MapAttribute[str, Any]):
@@ -279,6 +292,13 @@ class Consultation(ConsultationItem, discriminator="consultation"):
             return 0
         marks = self.chat_read.as_dict() if self.chat_read is not None else {}
         return max(0, int(self.chat_count or 0) - int(marks.get(clinician_id, 0)))
+    # --- the call (chalicelib.call) ---
+    #: The current call (the latest Start): "video" or "audio", who was rung, when.
+    call_mode = UnicodeAttribute(null=True)
+    call_rung = ListAttribute[str](default=list)
+    call_started_at = UTCDateTimeAttribute(null=True)
+    #: When a clinician ended the consultation for everyone (status "ended").
+    ended_at = UTCDateTimeAttribute(null=True)
 
 
 class ClinicianAssignment(ConsultationItem, discriminator="assignment"):
@@ -296,6 +316,8 @@ class ClinicianAssignment(ConsultationItem, discriminator="assignment"):
     patient_display_name = UnicodeAttribute(null=True)
     #: A copy of the consultation's `started_at`, for the clinician's wait estimates.
     started_at = UTCDateTimeAttribute(null=True)
+    #: The clinician's media state while in the call (`call.media`).
+    call_media = CallMedia(null=True)
 
 
 class Delivery(MapAttribute[str, Any]):
@@ -335,6 +357,13 @@ class Participant(ConsultationItem, discriminator="participant"):
     notify_when_called = BooleanAttribute(default=False)
     #: The clinic's terms version this participant accepted (`chalicelib.consent`).
     accepted_terms_version = NumberAttribute(null=True)
+    # --- the call (chalicelib.call) ---
+    #: The answer to call number `call_answer_number`: "video", "audio" or "decline".
+    call_answer = UnicodeAttribute(null=True)
+    call_answer_number = NumberAttribute(null=True)
+    call_answered_at = UTCDateTimeAttribute(null=True)
+    #: The participant's media state while in the call (`call.media`).
+    call_media = CallMedia(null=True)
 
 
 class ChatAttachment(MapAttribute[str, Any]):
@@ -403,6 +432,27 @@ class FileUpload(ConsultationItem, discriminator="file_upload"):
     object_etag = UnicodeAttribute(null=True)
     message_sk = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+
+
+class CallVisit(ConsultationItem, discriminator="call_visit"):
+    """The time one member (a participant or a clinician) actually spent in the call.
+
+    `joined_at` is set while a stretch is open (from a successful `media.join`); closing it
+    adds the stretch to `seconds` and removes `joined_at` under the condition that it still
+    holds the value read, so a double leave counts once. No media is recorded.
+    """
+
+    @staticmethod
+    def sort_key(member_kind: str, member_id: str) -> str:
+        return f"{VISIT_SK_PREFIX}{member_kind}#{member_id}"
+
+    consultation_id = UnicodeAttribute()
+    member_kind = UnicodeAttribute()  # "participant" | "clinician"
+    member_id = UnicodeAttribute()
+    first_joined_at = UTCDateTimeAttribute()
+    last_left_at = UTCDateTimeAttribute(null=True)
+    seconds = NumberAttribute(default=0)
+    joined_at = UTCDateTimeAttribute(null=True)
 
 
 # --- tokens, connections, records, workers ----------------------------------------------
@@ -474,6 +524,9 @@ class Connection(Model):
     staff_clinic_id = UnicodeAttribute(null=True)
     connected_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
+    #: The consultation whose call this connection joined (`media.join`), until it leaves:
+    #: its `$disconnect` is then a dropped call.
+    call_id = UnicodeAttribute(null=True)
 
     by_consultation = ConnectionsOfConsultation()
     by_clinic_staff = ConnectionsOfClinicStaff()

@@ -4,12 +4,16 @@ Each action is scoped to the clinician's clinic (another clinic's consultation i
 to a scheduled consultation (409 otherwise), loads the partition with one Query, makes
 its change with one conditional write, then pushes and sends:
 
-* Start: `call_number` +1 under the condition that it still holds the value read (a second
-  clinician's simultaneous Start gets 409, never a doubled call), `started_at` set the
-  first time (on the consultation and its assignments, for the estimates). The waiting
-  participants who asked to be texted each get one SMS/WhatsApp with a fresh link, claimed
-  in the send ledger with the call number as the attempt: a retry sends nothing twice.
-  Pushes `waiting_room.called`, stops the late notices, refreshes the day's estimates.
+* Start: rings the waiting participants (all, or those named: `chalicelib.waiting_room.
+  ringing`) in a mode (video or audio). `call_number` +1 under the condition that it still
+  holds the value read (a second clinician's simultaneous Start gets 409, never a doubled
+  call), the current call recorded (`call_mode`, `call_rung`, `call_started_at`),
+  `started_at` set the first time (on the consultation and its assignments, for the
+  estimates). The rung participants who asked to be texted (or all of them, when the
+  clinician asks) each get one SMS/WhatsApp with a fresh link, claimed in the send ledger
+  with the call number as the attempt: a retry sends nothing twice. Pushes
+  `waiting_room.called` (mode, who is rung, the caller's name), stops the late notices,
+  refreshes the day's estimates.
 * Delay: the consultation's `delay` (number +1 under the number read), pushed as
   `waiting_room.delay`, one message per participant per delay (ledger attempt = number),
   estimates refreshed.
@@ -35,21 +39,25 @@ from chalicelib.participants.link_delivery import LinkIssuer, send_with_link
 from chalicelib.store.enums import ConsultationStatus, DeliveryStatus, Presence
 from chalicelib.store.models import (
     Clinic,
+    Clinician,
     ClinicianAssignment,
     Consultation,
     ConsultationItem,
     DelayNotice,
     Participant,
 )
-from chalicelib.waiting_room import frames
+from chalicelib.waiting_room import frames, ringing
 from chalicelib.waiting_room.broadcast import RoomBroadcast
 from chalicelib.waiting_room.progress import DayProgress
+from chalicelib.waiting_room.ringing import Ring
 
 
 @dataclass(frozen=True)
 class Called:
     call_number: int
     texted: list[str]
+    rung: list[str]
+    mode: str
 
 
 class ClinicActions:
@@ -68,10 +76,16 @@ class ClinicActions:
         self._broadcast = broadcast
         self._progress = progress
 
-    def start(self, principal: Principal, consultation_id: str) -> Called:
+    def start(self, principal: Principal, consultation_id: str, ring: Ring | None = None) -> Called:
+        ring = ring or Ring()
         consultation, participants = self._scheduled(principal, consultation_id)
+        called = ringing.rung(participants, ring)
+        rung_ids = [p.participant_id for p in called]
         now, number = self._clock.now(), int(consultation.call_number or 0)
         started: list[Action] = [
+            Consultation.call_mode.set(ring.mode.value),
+            Consultation.call_rung.set(rung_ids),
+            Consultation.call_started_at.set(now),
             ConsultationItem.due_at.remove(),  # Start ends the late notices
             ConsultationItem.due_day.remove(),
             Consultation.call_number.set(number + 1),
@@ -102,11 +116,17 @@ class ClinicActions:
         self._broadcast.to_room(
             consultation.clinic_id,
             consultation_id,
-            frames.called_frame(consultation_id, number + 1),
+            frames.called_frame(
+                consultation_id,
+                number + 1,
+                mode=ring.mode.value,
+                participant_ids=rung_ids,
+                caller=_display_name(principal.id),
+            ),
         )
-        texted = self._text_the_called(consultation, participants, number + 1)
+        texted = self._text_the_called(consultation, called, number + 1, everyone=ring.text)
         self._progress.refresh(consultation, now)
-        return Called(call_number=number + 1, texted=texted)
+        return Called(call_number=number + 1, texted=texted, rung=rung_ids, mode=ring.mode.value)
 
     def announce_delay(
         self, principal: Principal, consultation_id: str, minutes: int, note: str | None
@@ -164,13 +184,20 @@ class ClinicActions:
         )
 
     def _text_the_called(
-        self, consultation: Consultation, participants: list[Participant], call_number: int
+        self,
+        consultation: Consultation,
+        participants: list[Participant],
+        call_number: int,
+        *,
+        everyone: bool = False,
     ) -> list[str]:
-        """One message with a fresh link to each waiting participant who asked for it."""
+        """One message with a fresh link to each waiting participant who asked for it (or,
+        with `everyone`, to each of them: the clinician's "re-invite with an SMS")."""
         clinic = Clinic.get(consultation.clinic_id)
         texted: list[str] = []
         for participant in participants:
-            if not participant.notify_when_called or participant.presence != Presence.WAITING:
+            wanted = everyone or participant.notify_when_called
+            if not wanted or participant.presence != Presence.WAITING:
                 continue
             channel = reminder_channel(participant, clinic)
             if channel is None:
@@ -221,6 +248,13 @@ class ClinicActions:
         if consultation.status != ConsultationStatus.SCHEDULED:
             raise Conflict("the consultation is not scheduled")
         return consultation, participants
+
+
+def _display_name(clinician_id: str) -> str:
+    try:
+        return str(Clinician.get(clinician_id).display_name)
+    except Clinician.DoesNotExist:
+        return ""
 
 
 def _started_meanwhile() -> Conflict:

@@ -44,7 +44,8 @@ class Slot:
             starts_at=item.starts_at or datetime.min,
             duration=timedelta(minutes=int(item.duration_minutes)),
             started_at=item.started_at,
-            cancelled=item.status == ConsultationStatus.CANCELLED,
+            # Cancelled and ended consultations take no more of the clinician's time.
+            cancelled=item.status in (ConsultationStatus.CANCELLED, ConsultationStatus.ENDED),
         )
 
 
@@ -105,7 +106,7 @@ def estimate_of(consultation: Consultation, now: datetime) -> Estimate | None:
     """
     if consultation.started_at is not None or consultation.starts_at is None:
         return None
-    if consultation.status == ConsultationStatus.CANCELLED:
+    if consultation.status != ConsultationStatus.SCHEDULED:
         return None
     expected = delayed_start(consultation.starts_at, consultation.delay)
     stored = consultation.expected_start_at

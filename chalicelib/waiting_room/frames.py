@@ -94,8 +94,24 @@ def estimate_frame(consultation_id: str, estimate: Estimate | None) -> dict[str,
     }
 
 
-def called_frame(consultation_id: str, call_number: int) -> dict[str, Any]:
-    return {"type": CALLED, "consultation_id": consultation_id, "call_number": call_number}
+def called_frame(
+    consultation_id: str,
+    call_number: int,
+    *,
+    mode: str = "video",
+    participant_ids: list[str] | None = None,
+    caller: str = "",
+) -> dict[str, Any]:
+    """Start rang `participant_ids` (a page not named ignores it); `caller` is the
+    clinician's display name, shown on the incoming call."""
+    return {
+        "type": CALLED,
+        "consultation_id": consultation_id,
+        "call_number": call_number,
+        "mode": mode,
+        "participant_ids": participant_ids or [],
+        "caller": caller,
+    }
 
 
 def consultation_frame(consultation_id: str, status: str) -> dict[str, Any]:

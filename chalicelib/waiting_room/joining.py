@@ -2,7 +2,8 @@
 
 Joining opens the clinic's `join_opens_minutes_before` (10 by default) before the
 appointment; the device check may run any time before that. A consultation is over
-("ended") once its links stop working (its planned end plus the clinic's grace,
+("ended") once a clinician ended it (status `ended`, `chalicelib.call.ending`) or its links
+stop working (its planned end plus the clinic's grace,
 `chalicelib.participants.links.link_end`), or "cancelled".
 """
 
@@ -27,6 +28,8 @@ def join_opens_at(consultation: Consultation, clinic: Clinic) -> datetime:
 def room_status(consultation: Consultation, clinic: Clinic, now: datetime) -> RoomStatus:
     if consultation.status == ConsultationStatus.CANCELLED:
         return "cancelled"
+    if consultation.status == ConsultationStatus.ENDED:
+        return "ended"
     if now >= link_end(consultation, clinic):
         return "ended"
     return "scheduled"

@@ -60,13 +60,20 @@ def transition(
     now: datetime,
     consultation: Consultation | None = None,
     extra: list[Action] | None = None,
+    only_from: frozenset[Presence] | None = None,
 ) -> Transition:
-    """The actions and condition of the move to `to`, from any state `ALLOWED_FROM` it.
+    """The actions and condition of the move to `to`, from any state `ALLOWED_FROM` it (or
+    only from `only_from`, a part of that set: leaving the call moves `in_call -> left`,
+    never `waiting -> left`).
 
     With the consultation, the participant also takes its `clinic_day` and `starts_at`,
     which put them in the clinic's day index (the dashboard's one Query).
     """
     allowed = ALLOWED_FROM[to]
+    if only_from is not None:
+        if not only_from <= allowed:
+            raise ValueError(f"{to} cannot be entered from {sorted(only_from - allowed)}")
+        allowed = only_from
     actions: list[Action] = [
         Participant.presence.set(to.value),
         Participant.presence_at.set(now),
@@ -103,10 +110,11 @@ def move(
     now: datetime,
     consultation: Consultation | None = None,
     extra: list[Action] | None = None,
+    only_from: frozenset[Presence] | None = None,
 ) -> bool:
     """Make the move with one conditional UpdateItem; False if the state did not allow it
     (another request moved the participant first). `participant` is refreshed on success."""
-    change = transition(to, now, consultation, extra)
+    change = transition(to, now, consultation, extra, only_from)
     try:
         participant.update(actions=change.actions, condition=change.condition)
     except UpdateError as error:

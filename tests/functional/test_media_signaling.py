@@ -7,60 +7,23 @@ from typing import Any
 import pytest
 
 from chalicelib.auth.principals import Principal
+from chalicelib.call.audience import CallAudience
+from chalicelib.call.exits import CallExits
+from chalicelib.call.media_gate import MediaGate
 from chalicelib.errors import Forbidden, InvalidField, MediaUnavailable, NotFound
-from chalicelib.media.client import MediaClient
 from chalicelib.media.signaling import MediaSignaling
 from chalicelib.media.turn import IceServerIssuer
-from chalicelib.media.workers import MediaWorkerRegistry, WorkerEndpoint
+from chalicelib.media.workers import MediaWorkerRegistry
 from chalicelib.realtime.connections import ConnectionRegistry
 from chalicelib.realtime.dispatch import MessageContext, MessageRouter
 from chalicelib.realtime.protocol import InboundMessage
 from chalicelib.realtime.push import Pusher
 from chalicelib.store.models import CONSULTATION_SK, Consultation, ConsultationItem
+from chalicelib.waiting_room.broadcast import RoomBroadcast
 from tests.conftest import START
 from tests.support import builders
+from tests.support.call import OFFER, FakeMediaClient
 from tests.support.fakes import FakeWebsocketApi, FrozenClock
-
-OFFER = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n"
-
-
-class FakeMediaClient(MediaClient):
-    """Answers like a worker; workers in `unreachable` raise as a silent worker would."""
-
-    def __init__(self) -> None:
-        super().__init__(secret="x" * 32)
-        self.unreachable: set[str] = set()
-        self.rooms: dict[tuple[str, str], list[str]] = {}
-        self.candidates: list[tuple[str, str, dict[str, Any]]] = []
-
-    def _room(self, worker: WorkerEndpoint, room_id: str) -> list[str]:
-        if worker.worker_id in self.unreachable:
-            raise MediaUnavailable("the media worker did not answer")
-        return self.rooms.setdefault((worker.worker_id, room_id), [])
-
-    def offer(
-        self, worker: WorkerEndpoint, room_id: str, participant_id: str, sdp: str
-    ) -> dict[str, Any]:
-        members = self._room(worker, room_id)
-        if participant_id not in members:
-            members.append(participant_id)
-        return {"sdp": f"answer from {worker.worker_id}", "roster": self.roster(worker, room_id)}
-
-    def roster(self, worker: WorkerEndpoint, room_id: str) -> list[dict[str, Any]]:
-        members = self._room(worker, room_id)
-        return [{"participant_id": p, "seat": seat} for seat, p in enumerate(members)]
-
-    def leave(self, worker: WorkerEndpoint, room_id: str, participant_id: str) -> None:
-        self._room(worker, room_id).remove(participant_id)
-
-    def add_ice_candidate(
-        self, worker: WorkerEndpoint, room_id: str, participant_id: str, candidate: dict[str, Any]
-    ) -> None:
-        self._room(worker, room_id)
-        self.candidates.append((room_id, participant_id, candidate))
-
-    def start_echo(self, worker: WorkerEndpoint, sdp: str) -> dict[str, Any]:
-        return {"session_id": f"echo-on-{worker.worker_id}", "sdp": "echo answer"}
 
 
 @pytest.fixture
@@ -72,20 +35,37 @@ def client() -> FakeMediaClient:
 def router(
     tables: None, clock: FrozenClock, websocket_api: FakeWebsocketApi, client: FakeMediaClient
 ) -> MessageRouter:
-    builders.consultation("c1", clinic_id="k1", starts_at=clock.now()).save()
+    started = builders.consultation("c1", clinic_id="k1", starts_at=clock.now())
+    started.call_number = 1
+    started.save()
+    for participant_id in ("p1", "p2"):  # both accepted the call: past the media gate
+        item = builders.participant("c1", participant_id)
+        item.presence = "in_call"
+        item.save()
     builders.media_worker(clock, "w1", load=1)
     builders.media_worker(clock, "w2", load=5)
     connections = ConnectionRegistry(clock=clock)
+    pusher = Pusher(websocket_api=websocket_api, registry=connections)
     signaling = MediaSignaling(
         workers=MediaWorkerRegistry(clock=clock, pool="default"),
         client=client,
         ice_servers=IceServerIssuer(
             secret="t" * 32, turn_urls=("turn:127.0.0.1:3490",), stun_urls=(), clock=clock
         ),
-        pusher=Pusher(websocket_api=websocket_api, registry=connections),
+    )
+    audience = CallAudience(registry=connections, pusher=pusher)
+    exits = CallExits(
+        clock=clock,
+        signaling=signaling,
+        audience=audience,
+        broadcast=RoomBroadcast(registry=connections, pusher=pusher),
+        registry=connections,
     )
     router = MessageRouter()
     signaling.register(router)
+    MediaGate(
+        clock=clock, signaling=signaling, audience=audience, registry=connections, exits=exits
+    ).register(router)
     return router
 
 
@@ -126,6 +106,7 @@ def test_join_relays_the_offer_to_the_least_loaded_worker_and_tells_the_others(
     assert [m["participant_id"] for m in reply["roster"]] == ["p1", "p2"]
     assert websocket_api.frames("conn-p1")[-1] == {
         "type": "media.roster",
+        "consultation_id": "c1",
         "roster": reply["roster"],
     }
     assert len(websocket_api.frames("conn-p2")) == pushed_to_joiner  # it has the answer
@@ -211,9 +192,12 @@ def test_only_the_candidate_fields_the_worker_uses_are_relayed(
 
 def test_a_connection_outside_any_consultation_cannot_signal(router: MessageRouter) -> None:
     clinician = connected("d1", consultation_id=None)
-    for type_ in ("media.config", "media.join", "media.echo.start"):
-        with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden):
+        ask(router, clinician, "media.echo.start", sdp=OFFER)
+    for type_ in ("media.config", "media.join"):  # a clinician names the consultation
+        with pytest.raises(InvalidField) as caught:
             ask(router, clinician, type_, sdp=OFFER)
+        assert caught.value.field == "consultation_id"
 
 
 def test_the_echo_test_uses_the_consultations_worker(router: MessageRouter) -> None:

@@ -300,7 +300,12 @@ def test_we_text_you_when_called_once_per_call(world: World, clock: FrozenClock)
     second = c1.send("POST", f"/api/consultations/{patient.consultation_id}/start")
 
     assert first.status_code == 200, first.body
-    assert json.loads(first.body) == {"call_number": 1, "texted": [patient.participant_id]}
+    assert json.loads(first.body) == {
+        "call_number": 1,
+        "texted": [patient.participant_id],
+        "rung": [patient.participant_id],
+        "mode": "video",
+    }
     assert retried == []
     assert json.loads(second.body)["call_number"] == 2
     texts = sms_sent()

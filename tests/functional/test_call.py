@@ -1,0 +1,501 @@
+"""The consultation call's server side: ringing in a mode, answering, the media gate,
+clinicians in the call, leaving, dropping, ending, media state and the visit record.
+
+Clinic `k1` has clinicians `c1` (on every consultation scheduled here) and `c2` (not on
+them); clinic `k2` has `c3`. `doc` is c1's clinic-scoped connection, `dash-k1` c2's and
+`dash-k2` c3's. The media worker is `FakeMediaClient` (rooms of 4, like the real one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from chalice import Chalice
+from chalice.test import Client
+
+from chalicelib import wiring
+from chalicelib.config import Settings
+from chalicelib.store.models import CallVisit, ConsultationItem
+from tests.support import builders
+from tests.support.call import OFFER, FakeMediaClient, clinician_connection, guest_of, say
+from tests.support.clinic_api import seed_clinics
+from tests.support.fakes import FakeWebsocketApi, FrozenClock, serialise_moto_dynamodb
+from tests.support.moto_messages import sms_sent
+from tests.support.waiting_room import (
+    WINDOW_OPEN,
+    Patient,
+    World,
+    consultation,
+    participant,
+    sending,
+)
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return dataclasses.replace(
+        sending(settings), turn_secret="t" * 32, turn_urls=("turn:127.0.0.1:3490",)
+    )
+
+
+@pytest.fixture
+def media() -> FakeMediaClient:
+    return FakeMediaClient()
+
+
+@pytest.fixture
+def app(
+    tables: None,
+    settings: Settings,
+    clock: FrozenClock,
+    websocket_api: FakeWebsocketApi,
+    media: FakeMediaClient,
+) -> Chalice:
+    from app import app as chalice_app
+
+    wiring.configure(
+        chalice_app, settings, clock=clock, websocket_sender=websocket_api, media_client=media
+    )
+    seed_clinics()
+    return chalice_app
+
+
+@pytest.fixture
+def world(app: Chalice, websocket_api: FakeWebsocketApi) -> Iterator[World]:
+    with Client(app) as client:
+        world = World(client, websocket_api)
+        clinician_connection(world, "doc", "c1", "k1")
+        world.dashboard("dash-k1", "c2", "k1")
+        world.dashboard("dash-k2", "c3", "k2")
+        yield world
+
+
+def waiting(world: World, clock: FrozenClock, guests: int = 0) -> list[Patient]:
+    """A patient (and guests) who accepted the terms and wait, in an open joining window."""
+    consultation_id = world.schedule()
+    people = [world.patient_of(consultation_id, "ws-patient")]
+    people += [guest_of(world, consultation_id, f"ws-guest-{n}") for n in range(guests)]
+    for person in people:
+        person.accept_terms()
+    clock.advance(WINDOW_OPEN)
+    builders.media_worker(clock, "w1")  # heart-beating now
+    for person in people:
+        entered = person.send("POST", "/api/participant/waiting")
+        assert entered.status_code == 200, entered.body
+    world.websocket_api.sent.clear()
+    return people
+
+
+def start(world: World, consultation_id: str, body: Any = None, clinician: str = "c1") -> Any:
+    return world.clinician(clinician).send(
+        "POST", f"/api/consultations/{consultation_id}/start", body
+    )
+
+
+def in_call(world: World, person: Patient, answer: str = "video") -> None:
+    number = int(consultation(person.consultation_id).call_number)
+    reply = say(person.connection_id, "call.answer", call_number=number, answer=answer)
+    assert reply["type"] == "call.answered", reply
+
+
+def types(world: World, connection_id: str) -> list[str]:
+    return [frame["type"] for frame in world.frames(connection_id)]
+
+
+# --- 1. ringing, and the answer -------------------------------------------------------------
+
+
+def test_start_rings_whom_it_names_in_its_mode_and_records_the_call(
+    world: World, clock: FrozenClock
+) -> None:
+    patient, guest = waiting(world, clock, guests=1)
+
+    response = start(
+        world, patient.consultation_id, {"mode": "audio", "participant_ids": [guest.participant_id]}
+    )
+
+    assert response.status_code == 200, response.body
+    assert json.loads(response.body) == {
+        "call_number": 1,
+        "texted": [],
+        "rung": [guest.participant_id],
+        "mode": "audio",
+    }
+    item = consultation(patient.consultation_id)
+    assert (item.call_number, item.call_mode, item.call_rung) == (
+        1,
+        "audio",
+        [guest.participant_id],
+    )
+    assert item.call_started_at == clock.now()
+    expected = {
+        "type": "waiting_room.called",
+        "consultation_id": patient.consultation_id,
+        "call_number": 1,
+        "mode": "audio",
+        "participant_ids": [guest.participant_id],
+        "caller": "Dr c1",
+    }
+    for connection in ("doc", "dash-k1", patient.connection_id, guest.connection_id):
+        assert world.frames(connection, "waiting_room.called") == [expected]
+    assert world.frames("dash-k2") == []
+
+
+def test_start_without_a_body_rings_everyone_waiting_in_video(
+    world: World, clock: FrozenClock
+) -> None:
+    patient, guest = waiting(world, clock, guests=1)
+    answer = json.loads(
+        world.clinician("c1")
+        .send("POST", f"/api/consultations/{patient.consultation_id}/start")
+        .body
+    )
+    assert sorted(answer["rung"]) == sorted([patient.participant_id, guest.participant_id])
+    assert answer["mode"] == "video"
+
+
+def test_ringing_someone_who_cannot_be_rung_names_them_and_changes_nothing(
+    world: World, clock: FrozenClock
+) -> None:
+    (patient,) = waiting(world, clock)
+    late_guest = guest_of(world, patient.consultation_id, "ws-late")  # link opened, not waiting
+    removed = guest_of(world, patient.consultation_id, "ws-removed")
+    gone = world.clinician("c1").send(
+        "DELETE",
+        f"/api/consultations/{patient.consultation_id}/participants/{removed.participant_id}",
+    )
+    assert gone.status_code in (200, 204), gone.body
+    world.websocket_api.sent.clear()
+
+    unknown = start(
+        world, patient.consultation_id, {"participant_ids": ["nobody", patient.participant_id]}
+    )
+    removed_one = start(
+        world, patient.consultation_id, {"participant_ids": [removed.participant_id]}
+    )
+    not_waiting = start(
+        world, patient.consultation_id, {"participant_ids": [late_guest.participant_id]}
+    )
+
+    assert unknown.status_code == removed_one.status_code == 400
+    assert json.loads(unknown.body)["error"]["field"] == "participant_ids"
+    assert json.loads(unknown.body)["error"]["participant_ids"] == ["nobody"]
+    assert json.loads(removed_one.body)["error"]["participant_ids"] == [removed.participant_id]
+    assert not_waiting.status_code == 409
+    assert json.loads(not_waiting.body)["error"]["code"] == "not_waiting"
+    assert json.loads(not_waiting.body)["error"]["participant_ids"] == [late_guest.participant_id]
+    assert int(consultation(patient.consultation_id).call_number) == 0
+    assert dict(world.websocket_api.sent) == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"mode": "fax"}, "mode"),
+        ({"participant_ids": []}, "participant_ids"),
+        ({"participant_ids": "p1"}, "participant_ids"),
+        ({"text": "yes"}, "text"),
+        ({"ring": True}, "ring"),
+    ],
+)
+def test_a_bad_start_body_is_a_400_naming_the_field(
+    world: World, clock: FrozenClock, body: dict[str, Any], field: str
+) -> None:
+    (patient,) = waiting(world, clock)
+    response = start(world, patient.consultation_id, body)
+    assert response.status_code == 400
+    assert json.loads(response.body)["error"]["field"] == field
+    assert int(consultation(patient.consultation_id).call_number) == 0
+
+
+def test_start_with_text_texts_every_rung_participant_their_link_once(
+    world: World, clock: FrozenClock
+) -> None:
+    (patient,) = waiting(world, clock)  # never asked to be texted
+    first = json.loads(start(world, patient.consultation_id, {"text": True}).body)
+    plain = json.loads(start(world, patient.consultation_id).body)
+    assert first["texted"] == [patient.participant_id]
+    assert plain["texted"] == []
+    assert len(sms_sent()) == 1
+
+
+def test_accepting_moves_to_in_call_and_only_the_consultations_clinicians_hear_the_answer(
+    world: World, clock: FrozenClock
+) -> None:
+    (patient,) = waiting(world, clock)
+    start(world, patient.consultation_id)
+    world.websocket_api.sent.clear()
+
+    reply = say(patient.connection_id, "call.answer", call_number=1, answer="audio")
+
+    assert reply == {"type": "call.answered", "id": "1", "call_number": 1, "answer": "audio"}
+    item = participant(patient.consultation_id, patient.participant_id)
+    assert (item.presence, item.call_answer, item.call_answer_number) == ("in_call", "audio", 1)
+    assert item.call_answered_at == clock.now()
+    assert world.frames("doc", "call.answer") == [
+        {
+            "type": "call.answer",
+            "consultation_id": patient.consultation_id,
+            "call_number": 1,
+            "participant_id": patient.participant_id,
+            "answer": "audio",
+        }
+    ]
+    assert world.frames("dash-k1", "call.answer") == []  # a colleague not on it
+    assert [f["presence"] for f in world.frames("dash-k1", "waiting_room.participant")] == [
+        "in_call"
+    ]
+    assert world.frames("dash-k2") == []
+    assert patient.room()["step"] == "call"
+
+
+def test_declining_keeps_waiting_records_the_answer_and_tells_the_clinicians_once(
+    world: World, clock: FrozenClock
+) -> None:
+    (patient,) = waiting(world, clock)
+    start(world, patient.consultation_id)
+    world.websocket_api.sent.clear()
+
+    first = say(patient.connection_id, "call.answer", call_number=1, answer="decline")
+    again = say(patient.connection_id, "call.answer", call_number=1, answer="decline")
+
+    assert first["answer"] == again["answer"] == "decline"
+    item = participant(patient.consultation_id, patient.participant_id)
+    assert (item.presence, item.call_answer, item.call_answer_number) == ("waiting", "decline", 1)
+    assert [f["answer"] for f in world.frames("doc", "call.answer")] == ["decline"]
+    # Rung again, they may accept this time.
+    start(world, patient.consultation_id)
+    assert (
+        say(patient.connection_id, "call.answer", call_number=2, answer="video")["answer"]
+        == "video"
+    )
+
+
+def test_answers_to_another_call_or_by_someone_not_rung_are_refused(
+    world: World, clock: FrozenClock
+) -> None:
+    patient, guest = waiting(world, clock, guests=1)
+    assert (
+        say(patient.connection_id, "call.answer", call_number=1, answer="video")["code"]
+        == "call_over"
+    )
+    start(world, patient.consultation_id, {"participant_ids": [patient.participant_id]})
+    start(world, patient.consultation_id, {"participant_ids": [patient.participant_id]})
+
+    stale = say(patient.connection_id, "call.answer", call_number=1, answer="video")
+    not_rung = say(guest.connection_id, "call.answer", call_number=2, answer="video")
+    from_clinician = say("doc", "call.answer", call_number=2, answer="video")
+
+    assert (stale["type"], stale["code"]) == ("error", "call_over")
+    assert not_rung["code"] == "not_called"
+    assert from_clinician["code"] == "forbidden"
+    assert participant(patient.consultation_id, patient.participant_id).presence == "waiting"
+    assert participant(guest.consultation_id, guest.participant_id).presence == "waiting"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"answer": "video"},
+        {"call_number": "1", "answer": "video"},
+        {"call_number": True, "answer": "video"},
+        {"call_number": 1, "answer": "maybe"},
+        {"call_number": 1, "answer": None},
+    ],
+)
+def test_a_malformed_answer_is_an_error_frame_naming_the_field(
+    world: World, clock: FrozenClock, data: dict[str, Any]
+) -> None:
+    (patient,) = waiting(world, clock)
+    start(world, patient.consultation_id)
+    reply = say(patient.connection_id, "call.answer", **data)
+    assert reply["code"] == "invalid_field"
+    assert reply["field"] in ("call_number", "answer")
+    assert participant(patient.consultation_id, patient.participant_id).presence == "waiting"
+
+
+def test_racing_answers_on_two_devices_move_once_and_tell_the_clinicians_once(
+    world: World, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serialise_moto_dynamodb(monkeypatch)
+    (patient,) = waiting(world, clock)
+    world.connect_participant(
+        "ws-phone",
+        "k1",
+        patient.consultation_id,
+        participant(patient.consultation_id, patient.participant_id),
+    )
+    start(world, patient.consultation_id)
+    world.websocket_api.sent.clear()
+    devices = [patient.connection_id, "ws-phone"] * 4
+    answers = ["video", "audio"] * 4
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(
+            pool.map(
+                lambda pair: say(pair[0], "call.answer", call_number=1, answer=pair[1]),
+                zip(devices, answers, strict=True),
+            )
+        )
+
+    counted = participant(patient.consultation_id, patient.participant_id)
+    assert counted.presence == "in_call"
+    assert {reply["answer"] for reply in replies} == {counted.call_answer}
+    assert len(world.frames("doc", "call.answer")) == 1
+    assert [f["presence"] for f in world.frames("doc", "waiting_room.participant")] == ["in_call"]
+
+
+# --- 2. the media gate, clinicians in the call ------------------------------------------------
+
+
+def test_no_media_before_the_patient_accepts(
+    world: World, clock: FrozenClock, media: FakeMediaClient
+) -> None:
+    (patient,) = waiting(world, clock)
+    start(world, patient.consultation_id)
+    candidate = {"candidate": "candidate:1 1 udp 1 192.0.2.1 5000 typ host"}
+
+    before = say(patient.connection_id, "media.join", sdp=OFFER)
+    ice = say(patient.connection_id, "media.ice", candidate=candidate)
+    echo = say(patient.connection_id, "media.echo.start", sdp=OFFER)
+    config = say(patient.connection_id, "media.config")
+    say(patient.connection_id, "call.answer", call_number=1, answer="video")
+    after = say(patient.connection_id, "media.join", sdp=OFFER)
+
+    assert before["code"] == ice["code"] == "not_in_call"
+    assert echo["type"] == "media.echo"  # the connection test stays open
+    assert config["participant_id"] == patient.participant_id, config
+    assert after["type"] == "media.answer"
+    assert media.members(patient.consultation_id) == [patient.participant_id]
+
+
+def test_a_declined_or_left_participant_is_refused_media_again(
+    world: World, clock: FrozenClock
+) -> None:
+    (patient,) = waiting(world, clock)
+    start(world, patient.consultation_id)
+    say(patient.connection_id, "call.answer", call_number=1, answer="decline")
+    assert say(patient.connection_id, "media.join", sdp=OFFER)["code"] == "not_in_call"
+
+
+def test_the_consultations_clinician_joins_the_call_once_it_is_started(
+    world: World, clock: FrozenClock, media: FakeMediaClient
+) -> None:
+    (patient,) = waiting(world, clock)
+    consultation_id = patient.consultation_id
+
+    early = say("doc", "media.join", sdp=OFFER, consultation_id=consultation_id)
+    start(world, consultation_id)
+    in_call(world, patient)
+    say(patient.connection_id, "media.join", sdp=OFFER)
+    world.websocket_api.sent.clear()
+    config = say("doc", "media.config", consultation_id=consultation_id)
+    joined = say("doc", "media.join", sdp=OFFER, consultation_id=consultation_id)
+    ice = say(
+        "doc",
+        "media.ice",
+        consultation_id=consultation_id,
+        candidate={"candidate": "candidate:1 1 udp 1 192.0.2.1 5000 typ host"},
+    )
+
+    assert early["code"] == "not_in_call"
+    assert config["member_id"] == config["participant_id"] == "clinician-c1"
+    assert joined["type"] == "media.answer"
+    assert [m["participant_id"] for m in joined["roster"]] == [
+        patient.participant_id,
+        "clinician-c1",
+    ]
+    assert ice["type"] == "media.ice.added"
+    assert media.members(consultation_id) == [patient.participant_id, "clinician-c1"]
+    [roster] = world.frames(patient.connection_id, "media.roster")
+    assert roster["consultation_id"] == consultation_id
+    assert world.frames("doc", "media.roster") == []  # the joiner has it in its answer
+
+
+@pytest.mark.parametrize(
+    ("connection", "code"), [("dash-k1", "not_a_member"), ("dash-k2", "not_found")]
+)
+def test_clinicians_off_the_consultation_get_nothing_of_its_call(
+    world: World, clock: FrozenClock, media: FakeMediaClient, connection: str, code: str
+) -> None:
+    (patient,) = waiting(world, clock)
+    start(world, patient.consultation_id)
+    in_call(world, patient)
+    world.websocket_api.sent.clear()
+
+    for type_ in (
+        "media.config",
+        "media.join",
+        "media.ice",
+        "media.leave",
+        "call.leave",
+        "call.state",
+    ):
+        reply = say(
+            connection,
+            type_,
+            consultation_id=patient.consultation_id,
+            sdp=OFFER,
+            candidate={"candidate": "candidate:1 1 udp 1 192.0.2.1 5000 typ host"},
+        )
+        assert reply["code"] == code, (type_, reply)
+    say(patient.connection_id, "media.join", sdp=OFFER)
+    assert media.members(patient.consultation_id) == [patient.participant_id]
+    assert world.frames(connection) == []
+
+
+def test_a_participant_of_another_consultation_gets_nothing_of_this_call(
+    world: World, clock: FrozenClock
+) -> None:
+    (patient,) = waiting(world, clock)
+    other_id = world.schedule()
+    other = world.patient_of(other_id, "ws-other")
+    start(world, patient.consultation_id)
+    in_call(world, patient)
+    world.websocket_api.sent.clear()
+
+    named = say(other.connection_id, "call.state", consultation_id=patient.consultation_id)
+    answer = say(other.connection_id, "call.answer", call_number=1, answer="video")
+    say(patient.connection_id, "media.join", sdp=OFFER)
+
+    assert named["code"] == "not_found"
+    assert answer["code"] == "call_over"  # their own consultation was never started
+    assert world.frames(other.connection_id) == []
+
+
+def test_the_fifth_member_is_refused_before_the_worker_is_asked(
+    world: World, clock: FrozenClock, media: FakeMediaClient
+) -> None:
+    people = waiting(world, clock, guests=3)
+    consultation_id = people[0].consultation_id
+    start(world, consultation_id)
+    for person in people:
+        in_call(world, person)
+        assert say(person.connection_id, "media.join", sdp=OFFER)["type"] == "media.answer"
+
+    fifth = say("doc", "media.join", sdp=OFFER, consultation_id=consultation_id)
+    rejoin = say(people[0].connection_id, "media.join", sdp=OFFER)  # a reconnect is no 5th
+
+    assert fifth["code"] == "call_full"
+    assert rejoin["type"] == "media.answer"
+    assert len(media.members(consultation_id)) == 4
+    assert "clinician-c1" not in media.members(consultation_id)
+    # The worker's own limit (two joins racing for the last seat) is call_full too.
+    say(people[3].connection_id, "media.leave")
+    media.rooms[("w1", consultation_id)].append("someone-racing")
+    assert (
+        say("doc", "media.join", sdp=OFFER, consultation_id=consultation_id)["code"] == "call_full"
+    )
+
+
+def visit_items(consultation_id: str) -> list[CallVisit]:
+    return [
+        item
+        for item in ConsultationItem.query(ConsultationItem.partition(consultation_id))
+        if isinstance(item, CallVisit)
+    ]
