@@ -170,7 +170,7 @@ export async function render(page) {
       await liveChannel().request("call.answer", { call_number: page.room.consultation.call_number, answer });
       if (answer === "decline") {
         calling.hidden = true;
-        for (const element of [who, estimate, delay, notify]) element.hidden = false;
+        for (const element of [who, estimate, delay, notify, notifyNote]) element.hidden = false;
         page.setTitle("page.waiting.title");
         texts.say(notifyNote, "page.waiting.declined");
         return;

@@ -48,6 +48,7 @@ export class CallView {
     this.lastOthers = [];
     options.members.onChange = () => this.roster(this.lastOthers);
     this.element = this.build();
+    this.drawControls();
     loadStyles();
   }
 

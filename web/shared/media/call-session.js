@@ -105,10 +105,14 @@ export class CallSession {
       }
     });
     for (const kind of ['audio', 'video']) {
+      // Always able to send, even with no track yet (sound only): a camera turned on later
+      // is `replaceTrack`, never a renegotiation, and the worker counts only the slots'
+      // transceivers as receive-only.
       const track = this.localStream.getTracks().find((t) => t.kind === kind);
-      const transceiver = track
-        ? connection.addTransceiver(track, { direction: 'sendrecv', streams: [this.localStream] })
-        : connection.addTransceiver(kind, { direction: 'recvonly' });
+      const transceiver = connection.addTransceiver(track || kind, {
+        direction: 'sendrecv',
+        streams: [this.localStream],
+      });
       preferCodecs(transceiver, kind);
     }
     for (let slot = 0; slot < SLOTS; slot += 1) {
