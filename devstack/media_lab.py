@@ -20,7 +20,7 @@ from pynamodb.exceptions import PutError
 
 from chalicelib import wiring
 from chalicelib.auth.principals import Principal
-from chalicelib.store.enums import ParticipantRole
+from chalicelib.store.enums import ParticipantRole, Presence
 from chalicelib.store.models import (
     CONSULTATION_SK,
     Consultation,
@@ -85,6 +85,7 @@ def ensure_consultation(consultation_id: str, now: datetime) -> None:
         created_at=now,
         updated_at=now,
         expires_at=now + timedelta(days=1),
+        call_number=1,
     )
     try:
         consultation.save(condition=ConsultationItem.pk.does_not_exist())
@@ -94,7 +95,8 @@ def ensure_consultation(consultation_id: str, now: datetime) -> None:
 
 
 def record_participant(consultation_id: str, participant_id: str) -> None:
-    """The lab's test participant, as a guest of the demo consultation."""
+    """The lab's test participant, as a guest of the demo consultation, already in the call
+    (the media gate lets only members in the call send media)."""
     Participant(
         pk=ConsultationItem.partition(consultation_id),
         sk=Participant.sort_key(participant_id),
@@ -103,4 +105,5 @@ def record_participant(consultation_id: str, participant_id: str) -> None:
         role=ParticipantRole.PROFESSIONAL,
         display_name="Media lab",
         language=demo.CLINIC_LANGUAGE,
+        presence=Presence.IN_CALL,
     ).save()

@@ -87,7 +87,7 @@ export async function render(page) {
   const who = el("p", { class: "lead" });
   const estimate = el("p", { class: "estimate", role: "status" });
   const delay = el("div", { class: "delay", role: "status" });
-  const calling = el("div", { class: "calling", role: "alert" });
+  const calling = el("div", { class: "calling" });
   const notify = el("button", { type: "button", class: "secondary", "aria-pressed": "false" });
   const notifyNote = el("p", { class: "hint", role: "status" });
   const recheck = el("button", { type: "button", class: "link" });
@@ -140,7 +140,7 @@ export async function render(page) {
     page.setTitle("page.waiting.called_title");
     for (const element of [who, estimate, delay, notify, notifyNote]) element.hidden = true;
     calling.replaceChildren();
-    const line = el("p", { class: "calling-text" });
+    const line = el("p", { class: "calling-text", role: "alert" });
     texts.say(line, "page.waiting.called", { vars: { name: frame.caller || names() } });
     const note = el("p", { class: "hint", role: "status" });
     const answerWith = (answer, key, className) => {
