@@ -11,6 +11,7 @@ from chalice import Chalice
 
 from chalicelib import observability, wiring
 from chalicelib.routes import (
+    call,
     clinic,
     clinician_phone,
     clinician_sign_in,
@@ -52,6 +53,7 @@ app.register_blueprint(waiting_room.blueprint)
 app.register_blueprint(waiting_room_actions.blueprint)
 app.register_blueprint(consent.blueprint)
 app.register_blueprint(files.blueprint)
+app.register_blueprint(call.blueprint)
 
 connect = app.on_ws_connect()(websocket.connect)
 message = app.on_ws_message()(websocket.message)

@@ -35,6 +35,7 @@ from chalicelib.call.exits import CallExits
 from chalicelib.call.handlers import CallHandlers
 from chalicelib.call.media_gate import MediaGate
 from chalicelib.call.media_state import MediaStates
+from chalicelib.call.record import VisitRecords
 from chalicelib.chat.frames import message_frame
 from chalicelib.chat.handlers import ChatHandlers
 from chalicelib.chat.messages import ChatBook
@@ -112,6 +113,7 @@ class Services:
     #: The call: `call_exits.dropped(connection)` on `$disconnect`; `call_ending.end`.
     call_exits: CallExits
     call_ending: CallEnding
+    visit_records: VisitRecords
 
 
 _app: Chalice | None = None
@@ -253,6 +255,7 @@ def configure(
         ),
         call_exits=exits,
         call_ending=CallEnding(clock=clock, signaling=signaling, broadcast=broadcast),
+        visit_records=VisitRecords(clock=clock),
     )
     return _services
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -19,6 +20,7 @@ from chalice import Chalice
 from chalice.test import Client
 
 from chalicelib import wiring
+from chalicelib.call import ending
 from chalicelib.config import Settings
 from chalicelib.store.models import CallVisit, ConsultationItem
 from tests.support import builders
@@ -499,3 +501,212 @@ def visit_items(consultation_id: str) -> list[CallVisit]:
         for item in ConsultationItem.query(ConsultationItem.partition(consultation_id))
         if isinstance(item, CallVisit)
     ]
+
+
+# --- 3. leaving, dropping, ending ---------------------------------------------------------------
+
+
+def joined(world: World, person: Patient) -> None:
+    in_call(world, person)
+    assert say(person.connection_id, "media.join", sdp=OFFER)["type"] == "media.answer"
+
+
+def test_leaving_the_call_leaves_the_room_and_comes_back_through_the_waiting_room(
+    world: World, clock: FrozenClock, media: FakeMediaClient
+) -> None:
+    patient, guest = waiting(world, clock, guests=1)
+    consultation_id = patient.consultation_id
+    start(world, consultation_id)
+    joined(world, patient)
+    joined(world, guest)
+    world.websocket_api.sent.clear()
+
+    reply = say(guest.connection_id, "call.leave")
+
+    assert reply == {"type": "call.left", "id": "1", "consultation_id": consultation_id}
+    assert media.members(consultation_id) == [patient.participant_id]
+    assert participant(consultation_id, guest.participant_id).presence == "left"
+    [roster] = world.frames(patient.connection_id, "media.roster")
+    assert [m["participant_id"] for m in roster["roster"]] == [patient.participant_id]
+    assert [f["presence"] for f in world.frames("doc", "waiting_room.participant")] == ["left"]
+    assert say(guest.connection_id, "media.join", sdp=OFFER)["code"] == "not_in_call"
+    # Coming back: the waiting room again, rung by a new Start.
+    assert guest.send("POST", "/api/participant/waiting").status_code == 200
+    rung = json.loads(
+        start(world, consultation_id, {"participant_ids": [guest.participant_id]}).body
+    )
+    assert rung["rung"] == [guest.participant_id]
+    joined(world, guest)
+    assert media.members(consultation_id) == [patient.participant_id, guest.participant_id]
+
+
+def test_a_dropped_connection_leaves_the_room_and_puts_the_participant_back_waiting(
+    world: World, clock: FrozenClock, media: FakeMediaClient
+) -> None:
+    from tests.support.ws_events import disconnect_event
+
+    (patient,) = waiting(world, clock)
+    consultation_id = patient.consultation_id
+    start(world, consultation_id)
+    joined(world, patient)
+    say("doc", "media.join", sdp=OFFER, consultation_id=consultation_id)
+    world.websocket_api.sent.clear()
+
+    world.client.lambda_.invoke("disconnect", disconnect_event(patient.connection_id))
+
+    assert media.members(consultation_id) == ["clinician-c1"]
+    assert participant(consultation_id, patient.participant_id).presence == "waiting"
+    assert [f["presence"] for f in world.frames("doc", "waiting_room.participant")] == ["waiting"]
+    assert [m["participant_id"] for m in world.frames("doc", "media.roster")[-1]["roster"]] == [
+        "clinician-c1"
+    ]
+    # The clinician's own drop closes their place in the room too.
+    world.client.lambda_.invoke("disconnect", disconnect_event("doc"))
+    assert media.members(consultation_id) == []
+
+
+def test_a_connection_that_never_joined_the_call_closes_without_touching_it(
+    world: World, clock: FrozenClock, media: FakeMediaClient
+) -> None:
+    from tests.support.ws_events import disconnect_event
+
+    (patient,) = waiting(world, clock)
+    start(world, patient.consultation_id)
+    in_call(world, patient)
+    world.connect_participant(
+        "ws-tablet",
+        "k1",
+        patient.consultation_id,
+        participant(patient.consultation_id, patient.participant_id),
+    )
+    say(patient.connection_id, "media.join", sdp=OFFER)
+
+    world.client.lambda_.invoke("disconnect", disconnect_event("ws-tablet"))
+
+    assert participant(patient.consultation_id, patient.participant_id).presence == "in_call"
+    assert media.members(patient.consultation_id) == [patient.participant_id]
+
+
+def test_ending_ends_it_for_everyone(
+    world: World, clock: FrozenClock, media: FakeMediaClient
+) -> None:
+    patient, guest = waiting(world, clock, guests=1)
+    consultation_id = patient.consultation_id
+    start(world, consultation_id)
+    joined(world, patient)
+    say("doc", "media.join", sdp=OFFER, consultation_id=consultation_id)
+    world.websocket_api.sent.clear()
+
+    response = world.clinician("c1").send("POST", f"/api/consultations/{consultation_id}/end")
+
+    assert response.status_code == 200, response.body
+    assert json.loads(response.body) == {
+        "consultation_id": consultation_id,
+        "status": "ended",
+        "ended_at": clock.now().isoformat(),
+    }
+    item = consultation(consultation_id)
+    assert (item.status, item.ended_at) == ("ended", clock.now())
+    assert media.members(consultation_id) == []
+    for person in (patient, guest):
+        assert participant(consultation_id, person.participant_id).presence == "left"
+        assert world.frames(person.connection_id, "waiting_room.consultation") == [
+            {
+                "type": "waiting_room.consultation",
+                "consultation_id": consultation_id,
+                "status": "ended",
+            }
+        ]
+        assert world.frames(person.connection_id, "call.ended") == [
+            {"type": "call.ended", "consultation_id": consultation_id}
+        ]
+    assert "call.ended" in types(world, "doc")
+    assert world.frames("dash-k2") == []
+    # Afterwards: the page reads the end, the receipt and whether the chat stays visible.
+    room = patient.room()
+    assert (room["step"], room["consultation"]["status"]) == ("ended", "ended")
+    assert room["consultation"]["ended_at"] == clock.now().isoformat()
+    assert room["chat_after_end"] is True
+    assert patient.get("/api/participant/consents/latest").status_code == 200
+    assert patient.send("POST", "/api/participant/waiting").status_code == 410
+    # Nothing of the call works any more.
+    assert say(patient.connection_id, "media.join", sdp=OFFER)["code"] == "call_over"
+    assert (
+        say(patient.connection_id, "call.answer", call_number=1, answer="video")["code"]
+        == "call_over"
+    )
+    assert start(world, consultation_id).status_code == 409
+    days = json.loads(world.clinician("c1").get("/api/consultations?day=2026-11-24").body)
+    assert [c["status"] for c in days["consultations"]] == ["ended"]
+    read = json.loads(world.clinician("c1").get(f"/api/consultations/{consultation_id}").body)
+    assert read["status"] == "ended"
+    cancel = world.clinician("c1").send("POST", f"/api/consultations/{consultation_id}/cancel")
+    assert cancel.status_code == 409
+
+
+def test_the_clinic_chooses_whether_the_chat_stays_after_the_end(
+    world: World, clock: FrozenClock
+) -> None:
+    (patient,) = waiting(world, clock)
+    changed = world.clinician("c2").send("PATCH", "/api/clinic/settings", {"chat_after_end": False})
+    assert changed.status_code == 200, changed.body
+    world.clinician("c1").send("POST", f"/api/consultations/{patient.consultation_id}/end")
+    assert patient.room()["chat_after_end"] is False
+
+
+def test_ending_twice_is_a_409_naming_it_and_racing_ends_end_once(
+    world: World, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serialise_moto_dynamodb(monkeypatch)
+    (patient,) = waiting(world, clock)
+    consultation_id = patient.consultation_id
+    sessions = [world.clinician("c1") for _ in range(4)]
+    # Every End reads the consultation (scheduled) before any of them writes.
+    all_read = threading.Barrier(4)
+    load = ending.queries.load_waiting_room
+
+    def load_then_wait(consultation_id: str) -> Any:
+        snapshot = load(consultation_id)
+        all_read.wait(timeout=10)
+        return snapshot
+
+    monkeypatch.setattr(ending.queries, "load_waiting_room", load_then_wait)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(
+            pool.map(
+                lambda s: s.send("POST", f"/api/consultations/{consultation_id}/end").status_code,
+                sessions,
+            )
+        )
+    monkeypatch.setattr(ending.queries, "load_waiting_room", load)
+    again = world.clinician("c1").send("POST", f"/api/consultations/{consultation_id}/end")
+
+    assert statuses == [200, 409, 409, 409]
+    assert again.status_code == 409
+    assert json.loads(again.body)["error"]["code"] == "already_ended"
+    assert len(world.frames(patient.connection_id, "call.ended")) == 1
+
+
+def test_another_clinic_cannot_end_or_read_the_visit(world: World, clock: FrozenClock) -> None:
+    (patient,) = waiting(world, clock)
+    ended = world.clinician("c3").send("POST", f"/api/consultations/{patient.consultation_id}/end")
+    visit = world.clinician("c3").get(f"/api/consultations/{patient.consultation_id}/visit")
+    participant_tries = patient.send("POST", f"/api/consultations/{patient.consultation_id}/end")
+
+    assert ended.status_code == visit.status_code == 404
+    assert participant_tries.status_code == 401
+    assert consultation(patient.consultation_id).status == "scheduled"
+    assert dict(world.websocket_api.sent) == {}
+
+
+def test_an_ended_consultation_gives_no_estimate_and_takes_no_time_from_the_next(
+    world: World, clock: FrozenClock
+) -> None:
+    from chalicelib.waiting_room.estimate import Slot
+
+    (patient,) = waiting(world, clock)
+    world.clinician("c1").send("POST", f"/api/consultations/{patient.consultation_id}/end")
+    item = consultation(patient.consultation_id)
+    assert patient.room()["estimate"] is None
+    assert Slot.of(item).cancelled  # an ended consultation takes no more time
