@@ -13,6 +13,7 @@ import json
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -710,3 +711,192 @@ def test_an_ended_consultation_gives_no_estimate_and_takes_no_time_from_the_next
     item = consultation(patient.consultation_id)
     assert patient.room()["estimate"] is None
     assert Slot.of(item).cancelled  # an ended consultation takes no more time
+
+
+# --- 4. media state ----------------------------------------------------------------------------
+
+
+def test_a_members_media_state_is_stored_and_shown_to_the_other_members_only(
+    world: World, clock: FrozenClock
+) -> None:
+    patient, guest = waiting(world, clock, guests=1)
+    consultation_id = patient.consultation_id
+    start(world, consultation_id)
+    joined(world, patient)
+    joined(world, guest)
+    say("doc", "media.join", sdp=OFFER, consultation_id=consultation_id)
+    world.websocket_api.sent.clear()
+
+    saved = say(patient.connection_id, "call.media", audio=True, video=False, paused=True)
+    doctor = say(
+        "doc", "call.media", audio=False, video=True, paused=False, consultation_id=consultation_id
+    )
+
+    assert saved["type"] == "call.media.saved" and saved["video"] is False
+    assert doctor["type"] == "call.media.saved"
+    stored = participant(consultation_id, patient.participant_id).call_media
+    assert (stored.audio, stored.video, stored.paused) == (True, False, True)
+    assert world.frames("doc", "call.media") == [
+        {
+            "type": "call.media",
+            "consultation_id": consultation_id,
+            "member": {"kind": "participant", "id": patient.participant_id},
+            "audio": True,
+            "video": False,
+            "paused": True,
+        }
+    ]
+    assert [f["member"] for f in world.frames(guest.connection_id, "call.media")] == [
+        {"kind": "participant", "id": patient.participant_id},
+        {"kind": "clinician", "id": "c1"},
+    ]
+    assert [f["member"]["id"] for f in world.frames(patient.connection_id, "call.media")] == ["c1"]
+    assert world.frames("dash-k1", "call.media") == [] and world.frames("dash-k2") == []
+
+    state = say(guest.connection_id, "call.state")
+
+    assert state["type"] == "call.state"
+    assert (state["consultation_id"], state["call_number"], state["mode"]) == (
+        consultation_id,
+        1,
+        "video",
+    )
+    shown = {m["member_id"]: m for m in state["members"]}
+    assert set(shown) == {patient.participant_id, guest.participant_id, "clinician-c1"}
+    assert shown[patient.participant_id]["display_name"] == "Alice Martin"
+    assert (shown[patient.participant_id]["video"], shown[patient.participant_id]["paused"]) == (
+        False,
+        True,
+    )
+    assert shown["clinician-c1"]["display_name"] == "Dr c1"
+    assert (shown["clinician-c1"]["role"], shown["clinician-c1"]["audio"]) == ("clinician", False)
+    assert shown[guest.participant_id]["audio"] is True  # never said: on
+    # A member who left is no longer drawn.
+    say(guest.connection_id, "call.leave")
+    after = say("doc", "call.state", consultation_id=consultation_id)
+    assert {m["member_id"] for m in after["members"]} == {patient.participant_id, "clinician-c1"}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"video": True, "paused": False},
+        {"audio": "yes", "video": True, "paused": False},
+        {"audio": True, "video": 1, "paused": False},
+        {"audio": True, "video": True, "paused": None},
+    ],
+)
+def test_a_malformed_media_state_is_an_error_frame_and_changes_nothing(
+    world: World, clock: FrozenClock, data: dict[str, Any]
+) -> None:
+    (patient,) = waiting(world, clock)
+    start(world, patient.consultation_id)
+    joined(world, patient)
+    world.websocket_api.sent.clear()
+    reply = say(patient.connection_id, "call.media", **data)
+    assert reply["code"] == "invalid_field"
+    assert participant(patient.consultation_id, patient.participant_id).call_media is None
+    assert world.frames("doc") == []
+
+
+def test_media_state_needs_a_place_in_the_call(world: World, clock: FrozenClock) -> None:
+    (patient,) = waiting(world, clock)
+    state = {"audio": True, "video": True, "paused": False}
+    assert say(patient.connection_id, "call.media", **state)["code"] == "not_in_call"
+
+
+# --- 5. the visit record ------------------------------------------------------------------------
+
+
+def later(clock: FrozenClock, delta: timedelta) -> None:
+    """Time passes; the media worker keeps heart-beating."""
+    clock.advance(delta)
+    builders.media_worker(clock, "w1")
+
+
+def test_the_visit_record_counts_the_time_each_member_actually_spent_in_the_call(
+    world: World, clock: FrozenClock
+) -> None:
+    patient, guest = waiting(world, clock, guests=1)
+    consultation_id = patient.consultation_id
+    start(world, consultation_id)
+    started = clock.now()
+    say("doc", "media.join", sdp=OFFER, consultation_id=consultation_id)
+    joined(world, patient)
+    later(clock, timedelta(minutes=5))
+    joined(world, guest)
+    say(patient.connection_id, "media.join", sdp=OFFER)  # a rejoin is the same stretch
+    later(clock, timedelta(minutes=2))
+    say(guest.connection_id, "call.leave")
+    say(guest.connection_id, "call.leave")  # a double leave counts once
+    later(clock, timedelta(minutes=1))
+    guest.send("POST", "/api/participant/waiting")
+    start(world, consultation_id, {"participant_ids": [guest.participant_id]})
+    joined(world, guest)
+    later(clock, timedelta(minutes=3))
+    world.clinician("c1").send("POST", f"/api/consultations/{consultation_id}/end")
+    ended = clock.now()
+    later(clock, timedelta(hours=1))
+
+    response = world.clinician("c2").get(f"/api/consultations/{consultation_id}/visit")
+
+    assert response.status_code == 200, response.body
+    record = json.loads(response.body)
+    assert (record["started_at"], record["ended_at"]) == (started.isoformat(), ended.isoformat())
+    members = {m["id"]: m for m in record["members"]}
+    assert members["c1"]["kind"] == "clinician" and members["c1"]["role"] == "clinician"
+    assert members["c1"]["display_name"] == "Dr c1"
+    assert members["c1"]["seconds"] == 11 * 60
+    assert members[patient.participant_id]["seconds"] == 11 * 60
+    assert members[patient.participant_id]["display_name"] == "Alice Martin"
+    assert members[guest.participant_id]["seconds"] == (2 + 3) * 60
+    assert (
+        members[guest.participant_id]["first_joined_at"]
+        == (started + timedelta(minutes=5)).isoformat()
+    )
+    assert members[guest.participant_id]["last_left_at"] == ended.isoformat()
+    assert not any(m["in_call"] for m in record["members"])
+    visit = next(v for v in visit_items(consultation_id) if v.member_id == guest.participant_id)
+    assert visit.expires_at == consultation(consultation_id).expires_at
+    assert visit.sk.startswith("CALL#VISIT#") and visit.sk < "CHAT#"
+
+
+def test_racing_leaves_close_a_stretch_once(
+    world: World, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.call import visits
+
+    serialise_moto_dynamodb(monkeypatch)
+    (patient,) = waiting(world, clock)
+    start(world, patient.consultation_id)
+    joined(world, patient)
+    clock.advance(timedelta(minutes=4))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        closed = list(
+            pool.map(
+                lambda _: visits.close_stretch(
+                    patient.consultation_id, "participant", patient.participant_id, clock.now()
+                ),
+                range(8),
+            )
+        )
+
+    assert closed.count(True) == 1
+    [visit] = visit_items(patient.consultation_id)
+    assert (visit.seconds, visit.joined_at) == (240, None)
+
+
+def test_the_visit_record_of_a_call_in_progress_counts_up_to_now(
+    world: World, clock: FrozenClock
+) -> None:
+    (patient,) = waiting(world, clock)
+    start(world, patient.consultation_id)
+    joined(world, patient)
+    clock.advance(timedelta(seconds=90))
+    record = json.loads(
+        world.clinician("c1").get(f"/api/consultations/{patient.consultation_id}/visit").body
+    )
+    [member] = record["members"]
+    assert (member["seconds"], member["in_call"], member["last_left_at"]) == (90, True, None)
+    assert record["ended_at"] is None
