@@ -69,11 +69,11 @@ class MediaGate:
         present = visits.in_call_now(seat.consultation_id)
         rejoining = any(v.member_kind == seat.kind and v.member_id == seat.id for v in present)
         if not rejoining and len(present) >= MAX_CALL_MEMBERS:
-            raise CallFull()
+            raise CallFull(seat.language)
         try:
             answer = self._signaling.join_room(seat.consultation_id, seat.member_id, sdp)
         except Conflict:  # the worker's room_full: another join took the last seat
-            raise CallFull() from None
+            raise CallFull(seat.language) from None
         visits.open_stretch(seat.consultation, seat.kind, seat.id, self._clock.now())
         connection_id = context.connection.connection_id
         self._registry.mark_in_call(connection_id, seat.consultation_id)

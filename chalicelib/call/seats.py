@@ -51,6 +51,11 @@ class Seat:
         return self.consultation.consultation_id
 
     @property
+    def language(self) -> str:
+        """The language of the member's refusals: a participant's own, else English."""
+        return self.participant.language if self.participant is not None else "en"
+
+    @property
     def member_id(self) -> str:
         """The id the media worker knows this member by."""
         return member_id(self.kind, self.id)
@@ -94,13 +99,13 @@ def require_in_call(seat: Seat) -> None:
     """The media gate: `call_over`, or `not_in_call`, unless this member may send media."""
     consultation = seat.consultation
     if consultation.status != ConsultationStatus.SCHEDULED:
-        raise CallOver("the consultation is not open for a call")
+        raise CallOver(seat.language)
     if seat.kind == CLINICIAN:
         if int(consultation.call_number or 0) < 1:
-            raise NotInCall("start the consultation (call the participants) first")
+            raise NotInCall()
         return
     if seat.participant is None or seat.participant.presence != Presence.IN_CALL:
-        raise NotInCall("accept the call before joining it")
+        raise NotInCall(seat.language)
 
 
 def _named_consultation(data: dict[str, Any]) -> str | None:

@@ -371,6 +371,7 @@ def test_no_media_before_the_patient_accepts(
     after = say(patient.connection_id, "media.join", sdp=OFFER)
 
     assert before["code"] == ice["code"] == "not_in_call"
+    assert before["message"] == "Acceptez l'appel avant de le rejoindre."  # her language
     assert echo["type"] == "media.echo"  # the connection test stays open
     assert config["participant_id"] == patient.participant_id, config
     assert after["type"] == "media.answer"
