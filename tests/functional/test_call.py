@@ -567,6 +567,66 @@ def test_a_dropped_connection_leaves_the_room_and_puts_the_participant_back_wait
     assert media.members(consultation_id) == []
 
 
+def test_a_reloaded_page_rejoins_the_call_it_dropped_from_without_a_new_ring(
+    world: World, clock: FrozenClock, media: FakeMediaClient
+) -> None:
+    from tests.support.ws_events import disconnect_event
+
+    (patient,) = waiting(world, clock)
+    consultation_id = patient.consultation_id
+    start(world, consultation_id)
+    joined(world, patient)
+    world.client.lambda_.invoke("disconnect", disconnect_event(patient.connection_id))
+    me = participant(consultation_id, patient.participant_id)
+    world.connect_participant("ws-reloaded", "k1", consultation_id, me)
+    assert patient.room()["step"] == "call"  # the reloaded page goes straight to the call
+    world.websocket_api.sent.clear()
+
+    again = say("ws-reloaded", "media.join", sdp=OFFER)
+
+    assert again["type"] == "media.answer"
+    back = participant(consultation_id, patient.participant_id)
+    assert (back.presence, back.call_dropped) == ("in_call", None)
+    assert [f["presence"] for f in world.frames("doc", "waiting_room.participant")] == ["in_call"]
+    assert media.members(consultation_id) == [patient.participant_id]
+    # A new ring makes the dropped call stale: then they answer it like everyone.
+    world.client.lambda_.invoke("disconnect", disconnect_event("ws-reloaded"))
+    start(world, consultation_id)
+    world.connect_participant("ws-third", "k1", consultation_id, me)
+    assert say("ws-third", "media.join", sdp=OFFER)["code"] == "not_in_call"
+
+
+def test_leaving_on_purpose_needs_a_new_ring_to_come_back(world: World, clock: FrozenClock) -> None:
+    (patient,) = waiting(world, clock)
+    start(world, patient.consultation_id)
+    joined(world, patient)
+    say(patient.connection_id, "call.leave")
+    patient.send("POST", "/api/participant/waiting")
+    assert say(patient.connection_id, "media.join", sdp=OFFER)["code"] == "not_in_call"
+
+
+def test_the_late_disconnect_of_a_replaced_connection_is_not_a_drop(
+    world: World, clock: FrozenClock, media: FakeMediaClient
+) -> None:
+    from tests.support.ws_events import disconnect_event
+
+    (patient,) = waiting(world, clock)
+    consultation_id = patient.consultation_id
+    start(world, consultation_id)
+    joined(world, patient)
+    # A network change: a new connection rejoins before API Gateway closes the old one.
+    me = participant(consultation_id, patient.participant_id)
+    world.connect_participant("ws-mobile", "k1", consultation_id, me)
+    assert say("ws-mobile", "media.join", sdp=OFFER)["type"] == "media.answer"
+
+    world.client.lambda_.invoke("disconnect", disconnect_event(patient.connection_id))
+
+    assert participant(consultation_id, patient.participant_id).presence == "in_call"
+    assert media.members(consultation_id) == [patient.participant_id]
+    world.client.lambda_.invoke("disconnect", disconnect_event("ws-mobile"))
+    assert participant(consultation_id, patient.participant_id).presence == "waiting"
+
+
 def test_a_connection_that_never_joined_the_call_closes_without_touching_it(
     world: World, clock: FrozenClock, media: FakeMediaClient
 ) -> None:
