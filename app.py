@@ -11,6 +11,7 @@ from chalice import Chalice
 
 from chalicelib import observability, wiring
 from chalicelib.routes import (
+    call,
     chat,
     clinic,
     clinician_phone,
@@ -54,6 +55,7 @@ app.register_blueprint(waiting_room_actions.blueprint)
 app.register_blueprint(consent.blueprint)
 app.register_blueprint(files.blueprint)
 app.register_blueprint(chat.blueprint)
+app.register_blueprint(call.blueprint)
 
 connect = app.on_ws_connect()(websocket.connect)
 message = app.on_ws_message()(websocket.message)

@@ -35,6 +35,7 @@ from chalicelib.call.exits import CallExits
 from chalicelib.call.handlers import CallHandlers
 from chalicelib.call.media_gate import MediaGate
 from chalicelib.call.media_state import MediaStates
+from chalicelib.call.record import VisitRecords
 from chalicelib.chat.frames import message_frame
 from chalicelib.chat.handlers import ChatHandlers
 from chalicelib.chat.messages import ChatBook
@@ -114,6 +115,7 @@ class Services:
     #: The call: `call_exits.dropped(connection)` on `$disconnect`; `call_ending.end`.
     call_exits: CallExits
     call_ending: CallEnding
+    visit_records: VisitRecords
 
 
 _app: Chalice | None = None
@@ -256,6 +258,7 @@ def configure(
         read_marks=ReadMarks(pusher=pusher, registry=connections),
         call_exits=exits,
         call_ending=CallEnding(clock=clock, signaling=signaling, broadcast=broadcast),
+        visit_records=VisitRecords(clock=clock),
     )
     return _services
 

@@ -4,9 +4,10 @@
 UI's own modules (`web/shared/realtime.js`, `web/shared/media/call-session.js`). It asks
 `POST /dev/media/ticket` for a websocket ticket of a new test participant (or, when the
 page reconnects, of the participant it names); that route exists only in the local stack,
-creates the demo consultation when it is missing, and records the test participant as a
-guest (a ticket's holder must be a participant of the consultation when the ticket is
-redeemed).
+creates the demo consultation when it is missing (already started: its first call rung),
+and records the test participant as a guest who accepted the call (a ticket's holder must
+be a participant of the consultation when the ticket is redeemed, and only a participant
+in the call passes the media gate, `chalicelib.call.seats`).
 The browser tests drive the same page.
 """
 
@@ -20,7 +21,7 @@ from pynamodb.exceptions import PutError
 
 from chalicelib import wiring
 from chalicelib.auth.principals import Principal
-from chalicelib.store.enums import ParticipantRole, Presence
+from chalicelib.store.enums import JoinWith, ParticipantRole, Presence
 from chalicelib.store.models import (
     CONSULTATION_SK,
     Consultation,
@@ -86,6 +87,9 @@ def ensure_consultation(consultation_id: str, now: datetime) -> None:
         updated_at=now,
         expires_at=now + timedelta(days=1),
         call_number=1,
+        call_mode=JoinWith.VIDEO.value,
+        started_at=now,
+        call_started_at=now,
     )
     try:
         consultation.save(condition=ConsultationItem.pk.does_not_exist())
@@ -95,8 +99,8 @@ def ensure_consultation(consultation_id: str, now: datetime) -> None:
 
 
 def record_participant(consultation_id: str, participant_id: str) -> None:
-    """The lab's test participant, as a guest of the demo consultation, already in the call
-    (the media gate lets only members in the call send media)."""
+    """The lab's test participant, as a guest of the demo consultation who accepted its
+    call (the lab skips the ringing)."""
     Participant(
         pk=ConsultationItem.partition(consultation_id),
         sk=Participant.sort_key(participant_id),
@@ -105,5 +109,6 @@ def record_participant(consultation_id: str, participant_id: str) -> None:
         role=ParticipantRole.PROFESSIONAL,
         display_name="Media lab",
         language=demo.CLINIC_LANGUAGE,
-        presence=Presence.IN_CALL,
+        presence=Presence.IN_CALL.value,
+        expires_at=datetime.now(UTC) + timedelta(days=1),
     ).save()

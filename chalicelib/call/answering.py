@@ -53,12 +53,13 @@ class CallAnswers:
         )
         if participant is None:
             raise NotFound("no such participant")
+        language = participant.language
         if consultation.status != ConsultationStatus.SCHEDULED or number != int(
             consultation.call_number or 0
         ):
-            raise CallOver()
+            raise CallOver(language)
         if participant_id not in consultation.call_rung:
-            raise NotCalled()
+            raise NotCalled(language)
         now = self._clock.now()
         record: list[Action] = [
             Participant.call_answer.set(given.value),
@@ -106,7 +107,7 @@ def _already_answered(participant: Participant, number: int) -> str:
         raise NotFound("no such participant") from None
     if int(current.call_answer_number or 0) == number and current.call_answer:
         return str(current.call_answer)
-    raise CallOver()
+    raise CallOver(current.language)
 
 
 def _call_number(value: object) -> int:

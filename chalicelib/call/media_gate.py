@@ -12,6 +12,8 @@ most 4 members: a join that would be the 5th is `call_full`, counted from the vi
 open stretches (one Query) before asking the worker, and the worker's own `room_full` (two
 joins racing for the last seat) is `call_full` too. A successful join opens the member's
 visit stretch and marks the connection as in the call (its `$disconnect` is then a drop).
+A participant whose connection dropped in the current call rejoins it (a reloaded page)
+with `media.join`, which moves them back `waiting -> in_call` without a new ring.
 `media.config` needs membership only: the device check's connection test uses it too.
 """
 
@@ -64,18 +66,20 @@ class MediaGate:
 
     def join(self, context: MessageContext, message: InboundMessage) -> Reply:
         seat = seat_of(context.connection, message.data)
-        require_in_call(seat)
+        back_after_a_drop = require_in_call(seat)
         sdp = text_field(message.data, "sdp", MAX_SDP_CHARS)
         present = visits.in_call_now(seat.consultation_id)
         rejoining = any(v.member_kind == seat.kind and v.member_id == seat.id for v in present)
         if not rejoining and len(present) >= MAX_CALL_MEMBERS:
-            raise CallFull()
+            raise CallFull(seat.language)
+        if back_after_a_drop:
+            self._exits.rejoin_after_drop(seat)
         try:
             answer = self._signaling.join_room(seat.consultation_id, seat.member_id, sdp)
         except Conflict:  # the worker's room_full: another join took the last seat
-            raise CallFull() from None
-        visits.open_stretch(seat.consultation, seat.kind, seat.id, self._clock.now())
+            raise CallFull(seat.language) from None
         connection_id = context.connection.connection_id
+        visits.open_stretch(seat.consultation, seat.kind, seat.id, self._clock.now(), connection_id)
         self._registry.mark_in_call(connection_id, seat.consultation_id)
         self._audience.to_members(
             seat.consultation,

@@ -10,6 +10,7 @@ not_a_member 403  a clinician of the clinic who is not on the consultation
 from __future__ import annotations
 
 from chalicelib.errors import Conflict, Forbidden
+from chalicelib.i18n.catalogue import text
 
 #: Members of one call at most: the media worker's room size.
 MAX_CALL_MEMBERS = 4
@@ -18,26 +19,29 @@ MAX_CALL_MEMBERS = 4
 class CallOver(Conflict):
     code = "call_over"
 
-    def __init__(self, message: str = "this call is over; wait to be called again") -> None:
-        super().__init__(message)
+    def __init__(self, language: str = "en") -> None:
+        super().__init__(text(language, "call.refused.call_over"))
 
 
 class NotCalled(Forbidden):
     code = "not_called"
 
-    def __init__(self) -> None:
-        super().__init__("you were not called in this call")
+    def __init__(self, language: str = "en") -> None:
+        super().__init__(text(language, "call.refused.not_called"))
 
 
 class NotInCall(Forbidden):
     code = "not_in_call"
 
+    def __init__(self, language: str = "en") -> None:
+        super().__init__(text(language, "call.refused.not_in_call"))
+
 
 class CallFull(Conflict):
     code = "call_full"
 
-    def __init__(self) -> None:
-        super().__init__(f"the call already has {MAX_CALL_MEMBERS} members")
+    def __init__(self, language: str = "en") -> None:
+        super().__init__(text(language, "call.refused.call_full", limit=MAX_CALL_MEMBERS))
 
 
 class NotAMember(Forbidden):

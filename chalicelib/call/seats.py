@@ -9,8 +9,9 @@ participant's id, or `clinician-<clinician id>` for a clinician, which no partic
 
 The media gate (`require_in_call`): a participant sends media only while their presence is
 `in_call` (they accepted the current call: only answering it enters that state, and
-leaving, a drop or the end leave it); a clinician once the consultation has been started
-(`call_number >= 1`); both only while it is scheduled (`call_over` otherwise).
+leaving, a drop or the end leave it), or to rejoin the current call after their connection
+dropped in it; a clinician once the consultation has been started (`call_number >= 1`);
+both only while it is scheduled (`call_over` otherwise).
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ class Seat:
     @property
     def consultation_id(self) -> str:
         return self.consultation.consultation_id
+
+    @property
+    def language(self) -> str:
+        """The language of the member's refusals: a participant's own, else English."""
+        return self.participant.language if self.participant is not None else "en"
 
     @property
     def member_id(self) -> str:
@@ -90,17 +96,35 @@ def seat_of(connection: Connection, data: dict[str, Any]) -> Seat:
     return Seat(found, CLINICIAN, connection.principal_id)
 
 
-def require_in_call(seat: Seat) -> None:
-    """The media gate: `call_over`, or `not_in_call`, unless this member may send media."""
+def require_in_call(seat: Seat) -> bool:
+    """The media gate: `call_over`, or `not_in_call`, unless this member may send media.
+
+    True when the member is a participant whose connection dropped in the current call
+    (presence back to `waiting`, `call_dropped` = the call's number): they may rejoin it
+    (a reloaded page) without being rung again, and `media.join` moves them back in.
+    """
     consultation = seat.consultation
     if consultation.status != ConsultationStatus.SCHEDULED:
-        raise CallOver("the consultation is not open for a call")
+        raise CallOver(seat.language)
     if seat.kind == CLINICIAN:
         if int(consultation.call_number or 0) < 1:
-            raise NotInCall("start the consultation (call the participants) first")
-        return
-    if seat.participant is None or seat.participant.presence != Presence.IN_CALL:
-        raise NotInCall("accept the call before joining it")
+            raise NotInCall()
+        return False
+    participant = seat.participant
+    if participant is not None and participant.presence == Presence.IN_CALL:
+        return False
+    if participant is not None and dropped_from_current_call(participant, consultation):
+        return True
+    raise NotInCall(seat.language)
+
+
+def dropped_from_current_call(participant: Participant, consultation: Consultation) -> bool:
+    number = int(consultation.call_number or 0)
+    return (
+        participant.presence == Presence.WAITING
+        and number > 0
+        and int(participant.call_dropped or 0) == number
+    )
 
 
 def _named_consultation(data: dict[str, Any]) -> str | None:

@@ -6,7 +6,9 @@ below the chat in the sort order; it expires with the consultation). A successfu
 network change is the same stretch); a leave, a drop or the end closes it: `seconds` grows
 by the stretch and `joined_at` goes, under the condition that `joined_at` still holds the
 value read, so two closes racing (a leave and the end, or a double leave) count it once.
-No media is recorded.
+The stretch also names the connection it was joined through, so the `$disconnect` of an
+older connection (a page that reconnected before API Gateway noticed the old one was gone)
+is not taken for a drop. No media is recorded.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.store.models import VISIT_SK_PREFIX, CallVisit, Consultation, ConsultationItem
 
 
-def open_stretch(consultation: Consultation, kind: str, member_id: str, now: datetime) -> None:
-    """The member is in the call from `now` (or from the stretch already open)."""
+def open_stretch(
+    consultation: Consultation, kind: str, member_id: str, now: datetime, connection_id: str
+) -> None:
+    """The member is in the call from `now` (or from the stretch already open), through
+    `connection_id` (the latest join's connection)."""
     item = CallVisit(consultation.pk, CallVisit.sort_key(kind, member_id))
     item.update(
         actions=[
@@ -30,6 +35,7 @@ def open_stretch(consultation: Consultation, kind: str, member_id: str, now: dat
             CallVisit.first_joined_at.set(CallVisit.first_joined_at | now),
             CallVisit.joined_at.set(CallVisit.joined_at | now),
             CallVisit.seconds.set(CallVisit.seconds | 0),
+            CallVisit.connection_id.set(connection_id),
             *(
                 [CallVisit.expires_at.set(consultation.expires_at)]
                 if consultation.expires_at is not None
@@ -64,6 +70,16 @@ def close_stretch(consultation_id: str, kind: str, member_id: str, now: datetime
             return False
         raise
     return True
+
+
+def holder(consultation_id: str, kind: str, member_id: str) -> str | None:
+    """The connection through which the member is in the call now, or None."""
+    pk = ConsultationItem.partition(consultation_id)
+    try:
+        item = CallVisit.get(pk, CallVisit.sort_key(kind, member_id), consistent_read=True)
+    except CallVisit.DoesNotExist:
+        return None
+    return item.connection_id if item.joined_at is not None else None
 
 
 def visits(consultation_id: str) -> list[CallVisit]:

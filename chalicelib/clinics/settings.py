@@ -27,6 +27,7 @@ class SettingsChange:
     reminder_lead_minutes: int | None = None
     late_notice_interval_minutes: int | None = None
     late_notice_channel: str | None = None
+    chat_after_end: bool | None = None
 
 
 def change_settings(clinic_id: str, change: SettingsChange) -> Clinic:

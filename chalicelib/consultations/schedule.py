@@ -256,6 +256,8 @@ class Consultations:
         failed earlier run did not send (`chalicelib.consultations.change_notices`).
         """
         record = self.get(principal, consultation_id)
+        if record.consultation.status == ConsultationStatus.ENDED:
+            raise Conflict("the consultation has ended; it cannot be cancelled")
         if record.consultation.status != ConsultationStatus.CANCELLED:
             self._mark_cancelled(record)
             record = self.get(principal, consultation_id)

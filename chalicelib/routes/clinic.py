@@ -60,6 +60,7 @@ def change_clinic_settings() -> Response:
             reminder_lead_minutes=body.reminder_lead_minutes,
             late_notice_interval_minutes=body.late_notice_interval_minutes,
             late_notice_channel=body.late_notice_channel,
+            chat_after_end=body.chat_after_end,
         ),
     )
     return answer(_clinic_answer(profile_with(changed)))
@@ -89,4 +90,5 @@ def _settings_answer(settings: ClinicSettings) -> ClinicSettingsAnswer:
         reminder_lead_minutes=int(settings.reminder_lead_minutes),
         late_notice_interval_minutes=int(settings.late_notice_interval_minutes),
         late_notice_channel="sms" if settings.late_notice_channel == "sms" else "email",
+        chat_after_end=settings.chat_after_end is not False,
     )

@@ -25,6 +25,8 @@ class ClinicSettingsBody(Struct, kw_only=True, forbid_unknown_fields=True):
     reminder_lead_minutes: Annotated[int, REMINDER_LEAD] | None = None
     late_notice_interval_minutes: Annotated[int, LATE_INTERVAL] | None = None
     late_notice_channel: LateNoticeChannel | None = None
+    #: Whether participants still see the chat after the consultation ended.
+    chat_after_end: bool | None = None
 
 
 class ClinicSettingsAnswer(Struct, kw_only=True):
@@ -34,6 +36,7 @@ class ClinicSettingsAnswer(Struct, kw_only=True):
     reminder_lead_minutes: int
     late_notice_interval_minutes: int
     late_notice_channel: LateNoticeChannel
+    chat_after_end: bool
 
 
 class PhoneBody(Struct, kw_only=True, forbid_unknown_fields=True):

@@ -35,6 +35,7 @@ from chalicelib.routes.waiting_room_bodies import (
     ShownTermsAnswer,
     WaitingRoomAnswer,
 )
+from chalicelib.store.enums import JoinWith
 from chalicelib.store.models import RECENT_CHAT_MESSAGES, Participant
 from chalicelib.waiting_room import frames, joining
 from chalicelib.waiting_room.room import DeviceResult, Room
@@ -90,6 +91,9 @@ def waiting_room() -> Response:
             join_opens_at=joining.join_opens_at(consultation, clinic).isoformat(),
             joining_open=joining.joining_open(consultation, clinic, room.now),
             call_number=int(consultation.call_number or 0),
+            call_mode=JoinWith(consultation.call_mode) if consultation.call_mode else None,
+            rung=participant.participant_id in consultation.call_rung,
+            ended_at=frames.iso(consultation.ended_at),
         ),
         clinicians=[RoomClinicianAnswer(display_name=name) for name in view.clinician_names],
         me=me_body(participant),
@@ -104,6 +108,7 @@ def waiting_room() -> Response:
         estimate=msgspec.convert(estimate, EstimateAnswer) if estimate else None,
         step=view.step,
         chat=chat_body(room),
+        chat_after_end=clinic.settings.chat_after_end is not False,
     )
     return answer(body)
 

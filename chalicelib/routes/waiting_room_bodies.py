@@ -120,6 +120,10 @@ class RoomConsultationAnswer(Struct, kw_only=True):
     joining_open: bool
     #: +1 with each "Start" (0: not called in yet); an addition to the contract.
     call_number: int
+    #: The current call (issue 11): its mode, whether it rang this participant, the end.
+    call_mode: JoinWith | None
+    rung: bool
+    ended_at: Timestamp | None
 
 
 class RoomClinicianAnswer(Struct, kw_only=True):
@@ -196,6 +200,8 @@ class WaitingRoomAnswer(Struct, kw_only=True):
     step: Step
     #: The last 50 chat messages (issue 10), from the same Query.
     chat: RoomChatAnswer
+    #: The clinic's setting: whether the chat stays visible once the consultation ended.
+    chat_after_end: bool
 
 
 class StartAnswer(Struct, kw_only=True):

@@ -292,6 +292,7 @@ class Consultation(ConsultationItem, discriminator="consultation"):
             return 0
         marks = self.chat_read.as_dict() if self.chat_read is not None else {}
         return max(0, int(self.chat_count or 0) - int(marks.get(clinician_id, 0)))
+
     # --- the call (chalicelib.call) ---
     #: The current call (the latest Start): "video" or "audio", who was rung, when.
     call_mode = UnicodeAttribute(null=True)
@@ -362,6 +363,9 @@ class Participant(ConsultationItem, discriminator="participant"):
     call_answer = UnicodeAttribute(null=True)
     call_answer_number = NumberAttribute(null=True)
     call_answered_at = UTCDateTimeAttribute(null=True)
+    #: The call number in which the participant's connection dropped: they may rejoin
+    #: that call (`media.join`) without being rung again.
+    call_dropped = NumberAttribute(null=True)
     #: The participant's media state while in the call (`call.media`).
     call_media = CallMedia(null=True)
 
@@ -453,6 +457,9 @@ class CallVisit(ConsultationItem, discriminator="call_visit"):
     last_left_at = UTCDateTimeAttribute(null=True)
     seconds = NumberAttribute(default=0)
     joined_at = UTCDateTimeAttribute(null=True)
+    #: The connection that opened (or last rejoined) the open stretch: a `$disconnect` of
+    #: another, older connection of the same member is not a drop.
+    connection_id = UnicodeAttribute(null=True)
 
 
 # --- tokens, connections, records, workers ----------------------------------------------

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from chalicelib.participants.links import link_end
-from chalicelib.store.enums import ConsultationStatus, Presence
+from chalicelib.store.enums import CallAnswer, ConsultationStatus, Presence
 from chalicelib.store.models import Clinic, Consultation, Participant
 
 RoomStatus = Literal["scheduled", "cancelled", "ended"]
@@ -58,12 +58,21 @@ def step(
         return "terms"
     presence = participant.presence
     if presence == Presence.IN_CALL or (
-        presence == Presence.WAITING and int(consultation.call_number or 0) > 0
+        presence == Presence.WAITING and ringing(consultation, participant)
     ):
         return "call"
     if presence == Presence.WAITING:
         return "waiting"
     return "device_check"
+
+
+def ringing(consultation: Consultation, participant: Participant) -> bool:
+    """The current call rings this participant, and they have not declined it."""
+    number = int(consultation.call_number or 0)
+    if number == 0 or participant.participant_id not in consultation.call_rung:
+        return False
+    declined = participant.call_answer == CallAnswer.DECLINE
+    return not (declined and int(participant.call_answer_number or 0) == number)
 
 
 def _start(consultation: Consultation) -> datetime:

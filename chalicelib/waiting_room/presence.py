@@ -111,12 +111,17 @@ def move(
     consultation: Consultation | None = None,
     extra: list[Action] | None = None,
     only_from: frozenset[Presence] | None = None,
+    condition: Condition | None = None,
 ) -> bool:
     """Make the move with one conditional UpdateItem; False if the state did not allow it
-    (another request moved the participant first). `participant` is refreshed on success."""
+    (another request moved the participant first) or `condition` (added to the move's)
+    failed. `participant` is refreshed on success."""
     change = transition(to, now, consultation, extra, only_from)
     try:
-        participant.update(actions=change.actions, condition=change.condition)
+        participant.update(
+            actions=change.actions,
+            condition=change.condition if condition is None else change.condition & condition,
+        )
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return False

@@ -23,6 +23,7 @@ DEFAULTS = {
     "reminder_lead_minutes": 10,
     "late_notice_interval_minutes": 2,
     "late_notice_channel": "email",
+    "chat_after_end": True,
 }
 SETTINGS = "/api/clinic/settings"
 PHONE = "/api/clinician/phone"
@@ -73,6 +74,7 @@ def test_a_partial_change_sets_only_the_fields_given(client: Client) -> None:
         ("late_notice_interval_minutes", 0),
         ("late_notice_interval_minutes", 31),
         ("late_notice_channel", "whatsapp"),
+        ("chat_after_end", "no"),
         ("colour", "blue"),
     ],
 )
@@ -94,6 +96,7 @@ def test_bad_values_are_refused_by_name_and_nothing_changes(
         ("reminder_lead_minutes", 0),
         ("late_notice_interval_minutes", 1),
         ("late_notice_interval_minutes", 30),
+        ("chat_after_end", False),
     ],
 )
 def test_the_bounds_themselves_are_accepted(client: Client, field: str, value: int) -> None:
@@ -145,6 +148,7 @@ def test_two_clinicians_changing_different_fields_at_once_both_keep_theirs(
         "reminder_lead_minutes": 25,
         "late_notice_interval_minutes": 7,
         "late_notice_channel": "sms",
+        "chat_after_end": True,
     }
 
 
