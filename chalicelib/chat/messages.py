@@ -31,9 +31,10 @@ from chalicelib.auth.rate_limits import Limit, RateLimiter
 from chalicelib.chat import unread
 from chalicelib.chat.frames import CURSOR, cursor_of
 from chalicelib.chat.members import Member
-from chalicelib.chat.refusals import ChatRateLimited, MessageRefused
+from chalicelib.chat.refusals import ChatClosed, ChatRateLimited, MessageRefused
 from chalicelib.clock import Clock
 from chalicelib.errors import Conflict, InvalidField, RateLimited
+from chalicelib.store.enums import ConsultationStatus
 from chalicelib.store.models import (
     CHAT_SK_PREFIX,
     ChatAttachment,
@@ -78,6 +79,7 @@ class ChatBook:
         """Store a text message once per (author, client id); `sender` is the rate-limited
         subject (the connection)."""
         client_id = checked_client_id(client_id)
+        require_open(member)
         text = self._checked_text(member, text)
         try:
             self._limiter.hit(SEND_LIMIT, sender)
@@ -179,6 +181,12 @@ class ChatBook:
         if not isinstance(message, ChatMessage):
             raise Conflict("the message could not be stored; send it again")
         return message
+
+
+def require_open(member: Member) -> None:
+    """After the end the chat stays readable (if the clinic allows it), never writable."""
+    if member.consultation.status == ConsultationStatus.ENDED:
+        raise ChatClosed(member.language)
 
 
 def checked_client_id(client_id: object) -> str:

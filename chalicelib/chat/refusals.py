@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.errors import Forbidden, InvalidField, RateLimited
+from chalicelib.errors import Conflict, Forbidden, InvalidField, RateLimited
 from chalicelib.i18n.catalogue import text
 
 
@@ -30,6 +30,15 @@ class NotAMember(Forbidden):
 
     def __init__(self, language: str) -> None:
         super().__init__(text(language, "chat.refused.not_a_member"))
+
+
+class ChatClosed(Conflict):
+    """The consultation has ended: its chat is read, not written (`consultation_over`)."""
+
+    code = "consultation_over"
+
+    def __init__(self, language: str) -> None:
+        super().__init__(text(language, "chat.refused.consultation_over"))
 
 
 class ChatRateLimited(RateLimited):

@@ -39,6 +39,7 @@ from chalicelib.errors import ConfigError, Conflict, InvalidField, NotFound
 from chalicelib.files.inspection import ALLOWED_TYPES, MAX_BYTES, inspect
 from chalicelib.files.refusals import FileRefused
 from chalicelib.files.storage import AttachmentStore, PresignedPost, StoredObject
+from chalicelib.store.enums import ConsultationStatus
 from chalicelib.store.models import ChatAttachment, ChatMessage, ConsultationItem, FileUpload
 
 UPLOAD_EXPIRY_SECONDS = 300
@@ -89,6 +90,8 @@ class Attachments:
         if content_type not in ALLOWED_TYPES:
             raise FileRefused(member.language, "type_not_allowed")
         consultation = member.consultation
+        if consultation.status == ConsultationStatus.ENDED:
+            raise FileRefused(member.language, "consultation_over")
         if consultation.starts_at is not None:
             ends_at = consultation.starts_at + timedelta(minutes=int(consultation.duration_minutes))
             if self._clock.now() > ends_at + UPLOAD_GRACE:

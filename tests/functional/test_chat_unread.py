@@ -327,3 +327,44 @@ def test_a_colleague_not_on_the_consultation_has_nothing_unread_and_no_chat_in_t
     assert (entries["v2"]["unread_messages"], entries["v2"]["chat_member"]) == (0, False)
     assert entries["v1"]["chat_member"] is True
     assert unread(client, "c2", "v2") == both(1)
+
+
+ENDED_WORDS = {
+    "The consultation has ended: messages can no longer be sent.",
+    "La consultation est terminée : vous ne pouvez plus envoyer de messages.",
+}
+
+
+def test_after_the_end_the_chat_is_read_but_no_longer_written(client: Client) -> None:
+    say(client, "p1", "before")
+    stored = stored_consultation()
+    stored.update(actions=[Consultation.status.set("ended")])
+    sender = services().pusher._websocket_api  # type: ignore[attr-defined]
+    for connection_id, frame in (
+        ("p1", {"type": "chat.send", "id": "x1", "client_id": "after", "text": "hello?"}),
+        (
+            "c1-desk",
+            {
+                "type": "chat.send",
+                "id": "x2",
+                "client_id": "c-after",
+                "text": "bye",
+                "consultation_id": "v1",
+            },
+        ),
+    ):
+        client.lambda_.invoke("message", message_event(connection_id, json.dumps(frame)))
+        [reply] = [f for f in sender.frames(connection_id) if f.get("id") == frame["id"]]
+        assert (reply["type"], reply["code"]) == ("error", "consultation_over"), reply
+        assert reply["message"] in ENDED_WORDS  # in the sender's language
+    history = {"type": "chat.history", "id": "h1"}
+    client.lambda_.invoke("message", message_event("p1", json.dumps(history)))
+    [page] = [f for f in sender.frames("p1") if f.get("id") == "h1"]
+    assert [m["text"] for m in page["messages"]] == ["hi"]
+    assert stored_consultation().chat_count == 1
+    asked = Session(client, "c1").send(
+        "POST",
+        "/api/consultations/v1/files",
+        {"file_name": "a.pdf", "content_type": "application/pdf"},
+    )
+    assert (asked.status_code, body_of(asked)["error"]["reason"]) == (422, "consultation_over")
