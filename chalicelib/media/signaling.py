@@ -72,8 +72,9 @@ class MediaSignaling:
         self._client.add_ice_candidate(worker, room_id, member_id, candidate)
 
     def leave_room(self, room_id: str, member_id: str) -> list[dict[str, Any]] | None:
-        """Take the member out of the room; the roster left, or None when the room has no
-        live worker (no call left to leave) or the worker no longer knows the member."""
+        """Take the member out of the room; the roster left (empty once the last one left:
+        the worker then closes the room), or None when the room has no live worker (no call
+        left to leave) or the worker no longer knows the member."""
         worker = self._workers.current(room_id)
         if worker is None:
             return None
@@ -81,7 +82,10 @@ class MediaSignaling:
             self._client.leave(worker, room_id, member_id)
         except NotFound:
             return None
-        return self._client.roster(worker, room_id)
+        try:
+            return self._client.roster(worker, room_id)
+        except NotFound:
+            return []  # that was the last member: the worker has closed the room
 
     def echo_start(self, context: MessageContext, message: InboundMessage) -> Reply:
         room_id = _room_of(context)

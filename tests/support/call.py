@@ -49,7 +49,11 @@ class FakeMediaClient(MediaClient):
         return {"sdp": f"answer from {worker.worker_id}", "roster": self.roster(worker, room_id)}
 
     def roster(self, worker: WorkerEndpoint, room_id: str) -> list[dict[str, Any]]:
-        members = self._room(worker, room_id)
+        if worker.worker_id in self.unreachable:
+            raise MediaUnavailable("the media worker did not answer")
+        if (worker.worker_id, room_id) not in self.rooms:
+            raise NotFound("unknown_room")  # as the worker: its last member left, it is gone
+        members = self.rooms[(worker.worker_id, room_id)]
         return [{"participant_id": p, "seat": seat} for seat, p in enumerate(members)]
 
     def leave(self, worker: WorkerEndpoint, room_id: str, participant_id: str) -> None:
@@ -57,6 +61,8 @@ class FakeMediaClient(MediaClient):
         if participant_id not in members:
             raise NotFound("no such participant in this room")
         members.remove(participant_id)
+        if not members:
+            del self.rooms[(worker.worker_id, room_id)]  # the worker closes an empty room
         self.left.append((room_id, participant_id))
 
     def add_ice_candidate(

@@ -126,7 +126,7 @@ export async function render(page) {
     if (on) texts.say(notifyNote, "page.waiting.notify_set");
     else notifyNote.textContent = "";
     // Rung before this page opened (a texted link): ring now; a tap on the way in allows sound.
-    if (room.step === "call" && calling.hidden) called({}, { ring: true });
+    if (room.step === "call" && calling.hidden) called({ mode: room.consultation.call_mode }, { ring: true });
   }
 
   let stopRinging = () => {};
