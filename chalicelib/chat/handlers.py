@@ -19,7 +19,7 @@ from typing import Any
 from chalicelib.auth.principals import Principal
 from chalicelib.chat.delivery import deliver
 from chalicelib.chat.frames import message_body, message_frame
-from chalicelib.chat.members import Member, member_of
+from chalicelib.chat.members import Member, member_of, require_readable
 from chalicelib.chat.messages import ChatBook
 from chalicelib.errors import InvalidField
 from chalicelib.realtime.connections import ConnectionRegistry
@@ -59,6 +59,7 @@ class ChatHandlers:
 
     def history(self, context: MessageContext, message: InboundMessage) -> Reply:
         member = _member(context.connection, message.data)
+        require_readable(member)
         page = self._book.history(member.consultation_id, message.data.get("before"))
         return message.reply(
             "chat.history",

@@ -13,11 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.auth.principals import Principal
-from chalicelib.chat.refusals import NotAMember
+from chalicelib.chat.refusals import ChatClosed, NotAMember
 from chalicelib.errors import NotFound, Unauthorized
 from chalicelib.participants.standing import participant_standing
 from chalicelib.store.enums import ConsultationStatus
-from chalicelib.store.models import CONSULTATION_SK, Clinician, Consultation, ConsultationItem
+from chalicelib.store.models import (
+    CONSULTATION_SK,
+    Clinic,
+    Clinician,
+    Consultation,
+    ConsultationItem,
+)
 
 CLINICIAN_ROLE = "clinician"
 
@@ -74,6 +80,26 @@ def member_of(principal: Principal, consultation_id: str | None) -> Member:
         role=CLINICIAN_ROLE,
         language=language,
     )
+
+
+def chat_readable_after_end(clinic: Clinic) -> bool:
+    """The clinic's choice (`chat_after_end`, default yes): do participants still read the
+    chat once the consultation has ended?"""
+    return clinic.settings is None or clinic.settings.chat_after_end is not False
+
+
+def require_readable(member: Member) -> None:
+    """A participant reads an ended consultation's chat only if the clinic allows it;
+    clinicians always do (it is part of their record of the consultation)."""
+    consultation = member.consultation
+    if member.principal.kind != "participant" or consultation.status != ConsultationStatus.ENDED:
+        return
+    try:
+        clinic = Clinic.get(consultation.clinic_id)
+    except Clinic.DoesNotExist:
+        raise NotFound("no such consultation") from None
+    if not chat_readable_after_end(clinic):
+        raise ChatClosed(member.language)
 
 
 def _consultation(consultation_id: str) -> Consultation | None:

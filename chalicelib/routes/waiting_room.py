@@ -11,6 +11,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.auth.principals import Principal
 from chalicelib.chat.frames import cursor_of, message_body
+from chalicelib.chat.members import chat_readable_after_end
 from chalicelib.consent.terms import shown_terms
 from chalicelib.i18n.languages import Language
 from chalicelib.participants.links import COOKIE_NAME
@@ -35,7 +36,7 @@ from chalicelib.routes.waiting_room_bodies import (
     ShownTermsAnswer,
     WaitingRoomAnswer,
 )
-from chalicelib.store.enums import JoinWith
+from chalicelib.store.enums import ConsultationStatus, JoinWith
 from chalicelib.store.models import RECENT_CHAT_MESSAGES, Participant
 from chalicelib.waiting_room import frames, joining
 from chalicelib.waiting_room.room import DeviceResult, Room
@@ -108,13 +109,17 @@ def waiting_room() -> Response:
         estimate=msgspec.convert(estimate, EstimateAnswer) if estimate else None,
         step=view.step,
         chat=chat_body(room),
-        chat_after_end=clinic.settings.chat_after_end is not False,
+        chat_after_end=chat_readable_after_end(clinic),
     )
     return answer(body)
 
 
 def chat_body(room: Room) -> RoomChatAnswer:
-    """The room's latest messages; `before` pages back when there were as many as it shows."""
+    """The room's latest messages; `before` pages back when there were as many as it shows.
+    None once the consultation has ended, if the clinic does not keep the chat readable."""
+    ended = room.consultation.status == ConsultationStatus.ENDED
+    if ended and not chat_readable_after_end(room.clinic):
+        return RoomChatAnswer(messages=[], before=None)
     messages = room.recent_chat
     return RoomChatAnswer(
         messages=[msgspec.convert(message_body(m), ChatMessageAnswer) for m in messages],

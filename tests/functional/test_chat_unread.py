@@ -21,7 +21,13 @@ from chalice.test import Client
 
 from chalicelib.auth.principals import Principal
 from chalicelib.chat.members import member_of
-from chalicelib.store.models import CONSULTATION_SK, ChatMessage, Consultation, ConsultationItem
+from chalicelib.store.models import (
+    CONSULTATION_SK,
+    ChatMessage,
+    Clinic,
+    Consultation,
+    ConsultationItem,
+)
 from chalicelib.wiring import services
 from tests.conftest import START
 from tests.functional.test_files import Person
@@ -368,3 +374,22 @@ def test_after_the_end_the_chat_is_read_but_no_longer_written(client: Client) ->
         {"file_name": "a.pdf", "content_type": "application/pdf"},
     )
     assert (asked.status_code, body_of(asked)["error"]["reason"]) == (422, "consultation_over")
+
+
+def test_a_clinic_that_keeps_no_chat_after_the_end_hides_it_from_participants_only(
+    client: Client,
+) -> None:
+    say(client, "p1", "before")
+    stored_consultation().update(actions=[Consultation.status.set("ended")])
+    clinic = Clinic.get("k1")
+    clinic.update(actions=[Clinic.settings.chat_after_end.set(False)])
+    sender = services().pusher._websocket_api  # type: ignore[attr-defined]
+
+    asked = {"type": "chat.history", "id": "h1"}
+    client.lambda_.invoke("message", message_event("p1", json.dumps(asked)))
+    [refused] = [f for f in sender.frames("p1") if f.get("id") == "h1"]
+    assert (refused["type"], refused["code"]) == ("error", "consultation_over")
+    asked = {"type": "chat.history", "id": "h2", "consultation_id": "v1"}
+    client.lambda_.invoke("message", message_event("c1-desk", json.dumps(asked)))
+    [page] = [f for f in sender.frames("c1-desk") if f.get("id") == "h2"]
+    assert [m["text"] for m in page["messages"]] == ["hi"]  # the clinician's record stays

@@ -11,7 +11,14 @@ from chalice.test import Client
 
 from chalicelib.chat.frames import message_body
 from chalicelib.config import Settings
-from chalicelib.store.models import RECENT_CHAT_MESSAGES, ChatMessage
+from chalicelib.store.models import (
+    CONSULTATION_SK,
+    RECENT_CHAT_MESSAGES,
+    ChatMessage,
+    Clinic,
+    Consultation,
+    ConsultationItem,
+)
 from chalicelib.wiring import services
 from tests.support import builders
 from tests.support.fakes import FakeWebsocketApi, FrozenClock
@@ -81,3 +88,21 @@ def test_exactly_fifty_may_have_older_ones_so_the_cursor_is_given(world: World) 
     assert len(chat["messages"]) == RECENT_CHAT_MESSAGES
     assert chat["before"] == chat["messages"][0]["cursor"]
     assert services().chat.history(patient.consultation_id, chat["before"]).messages == []
+
+
+@pytest.mark.parametrize(("kept", "shown"), [(True, 3), (False, 0)])
+def test_after_the_end_the_answer_has_the_chat_only_if_the_clinic_keeps_it(
+    world: World, kept: bool, shown: int
+) -> None:
+    patient = world.patient_of(world.schedule())
+    written(patient.consultation_id, 3)
+    consultation = ConsultationItem.get(
+        ConsultationItem.partition(patient.consultation_id), CONSULTATION_SK
+    )
+    consultation.update(actions=[Consultation.status.set("ended")])
+    clinic = Clinic.get(consultation.clinic_id)
+    clinic.update(actions=[Clinic.settings.chat_after_end.set(kept)])
+
+    room = patient.room()
+
+    assert (room["chat_after_end"], len(room["chat"]["messages"])) == (kept, shown)
