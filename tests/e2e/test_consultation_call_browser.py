@@ -167,3 +167,48 @@ def test_not_now_reaches_the_clinician_and_the_patient_can_be_rung_again(visit: 
     patient.get_by_role("button", name="Answer", exact=True).click()
     expect(remote_tile(clinician, visit.patient_name)).to_be_visible(timeout=MEDIA_TIMEOUT_MS)
     expect(call_of(patient).get_by_role("button", name="Camera: off")).to_be_visible()
+
+
+def test_a_guest_waiting_is_admitted_into_the_call_going_on(
+    visit: Visit, stack: RunningStack, browser: Browser
+) -> None:
+    patient, clinician, cid = visit.patient, visit.clinician, visit.consultation_id
+    clinician.locator("#waiting-room").get_by_role("button", name="Call with camera").click()
+    patient.get_by_role("button", name="Answer with camera").click()
+    expect(remote_tile(clinician, visit.patient_name)).to_be_visible(timeout=MEDIA_TIMEOUT_MS)
+
+    name = unique_name("Ivo")
+    guest_record = visit.clinic.call(
+        "POST",
+        f"/api/consultations/{cid}/participants",
+        {
+            "display_name": name,
+            "phone": unique_phone(),
+            "channels": ["sms"],
+            "role": "interpreter",
+            "language": "en",
+        },
+    )
+    link = visit.clinic.call(
+        "POST", f"/api/consultations/{cid}/participants/{guest_record['participant_id']}/links", {}
+    )["url"]
+    guest = Patient(browser, stack)
+    try:
+        guest.call("POST", "/api/participant-sessions", {"token": link.split("#", 1)[1]})
+        guest.accept_terms()
+        guest.check_devices()
+        guest.wait()
+        page = guest.context.new_page()
+        page.set_viewport_size(PHONE)
+        page.goto(link)
+        page.get_by_role("button", name="Continue", exact=True).click()
+        expect_step(page, "You are in the waiting room")
+
+        clinician.get_by_role("button", name=f"Admit {name} to the call").click()
+        page.get_by_role("button", name="Answer with camera").click()
+        expect_playing(clinician, remote_tile(clinician, name))
+        expect(remote_tile(clinician, name)).to_contain_text("Interpreter")
+        expect_playing(patient, remote_tile(patient, name))  # three in the call
+        expect_playing(page, remote_tile(page, visit.patient_name))
+    finally:
+        guest.close()
