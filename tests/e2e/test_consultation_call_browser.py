@@ -141,6 +141,12 @@ def test_ring_answer_see_each_other_mute_pause_and_end_for_everyone(visit: Visit
     patient.evaluate(HIDE, False)
     expect(theirs).not_to_contain_text("Paused")
 
+    call_of(patient).get_by_role("button", name="Full screen").click()
+    expect(call_of(patient).get_by_role("button", name="Leave full screen")).to_be_visible()
+    assert patient.evaluate("document.fullscreenElement.getAttribute('aria-label')") == "Video call"
+    call_of(patient).get_by_role("button", name="Leave full screen").click()
+    expect(call_of(patient).get_by_role("button", name="Full screen")).to_be_visible()
+
     call_of(patient).get_by_role("button", name="Sound only").click()
     expect(theirs).to_contain_text("Camera off")
 
