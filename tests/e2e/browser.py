@@ -28,10 +28,13 @@ CHROMIUM_ARGS = [
 
 
 @contextmanager
-def chromium() -> Iterator[Browser]:
+def chromium(*, fake_cameras: int = 1) -> Iterator[Browser]:
+    """The browser; `fake_cameras` > 1 offers that many fake cameras (switching cameras)."""
+    args = list(CHROMIUM_ARGS)
+    if fake_cameras > 1:
+        index = args.index("--use-fake-device-for-media-stream")
+        args[index] = f"--use-fake-device-for-media-stream=device-count={fake_cameras}"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
         yield browser
         browser.close()

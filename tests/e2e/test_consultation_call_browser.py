@@ -8,40 +8,31 @@ the consultation for everyone and the visit record says who took part.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
-from devstack.demo import CLINIC_TIME_ZONE
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.clinic_pages import ClinicApi, sign_in, unique_name, unique_phone
+from tests.e2e.call_pages import (
+    MEDIA_TIMEOUT_MS,
+    Visit,
+    call_of,
+    expect_playing,
+    open_visit,
+    remote_tile,
+)
+from tests.e2e.clinic_pages import sign_in, unique_name, unique_phone
 from tests.e2e.local_stack import RunningStack
 from tests.e2e.patient_pages import PHONE, expect_step
 from tests.e2e.waiting_patient import Patient
 
 pytestmark = pytest.mark.browser
-
-#: Media through the worker on a loaded 2-core machine can take a while to flow.
-MEDIA_TIMEOUT_MS = 40_000
-#: The page's own video has decoded frames and is playing.
-PLAYING = "video => video.videoWidth > 0 && video.readyState >= 2 && !video.paused"
 #: Pretends the patient switched to another app (the page is hidden), or came back.
 HIDE = """hidden => {
   Object.defineProperty(document, 'visibilityState', {value: hidden ? 'hidden' : 'visible',
     configurable: true});
   document.dispatchEvent(new Event('visibilitychange'));
 }"""
-
-
-@dataclass
-class Visit:
-    consultation_id: str
-    patient_name: str
-    patient: Page
-    clinician: Page
-    clinic: ClinicApi
 
 
 @pytest.fixture(scope="module")
@@ -56,59 +47,9 @@ def clinician_context(stack: RunningStack, browser: Browser) -> Iterator[Browser
 def visit(
     stack: RunningStack, browser: Browser, clinician_context: BrowserContext
 ) -> Iterator[Visit]:
-    """A patient in the waiting room (their page at phone size), the clinician's page open."""
-    clinic = ClinicApi(clinician_context, stack)
-    name = unique_name("Aino")
-    starts_at = (datetime.now(UTC) + timedelta(minutes=5)).replace(second=0, microsecond=0)
-    record = clinic.call(
-        "POST",
-        "/api/consultations",
-        {
-            "starts_at": starts_at.isoformat(),
-            "time_zone": CLINIC_TIME_ZONE,
-            "duration_minutes": 20,
-            "language": "en",
-            "patient": {"display_name": name, "phone": unique_phone(), "channels": ["sms"]},
-        },
-    )
-    consultation_id = record["consultation_id"]
-    [patient_record] = record["participants"]
-    shown = clinic.call(
-        "POST",
-        f"/api/consultations/{consultation_id}/participants/{patient_record['participant_id']}/links",
-        {},
-    )
-    patient = Patient(browser, stack)
-    patient.call("POST", "/api/participant-sessions", {"token": shown["url"].split("#", 1)[1]})
-    patient.accept_terms()
-    patient.check_devices()
-    patient.wait()
-    patient_page = patient.context.new_page()
-    patient_page.set_viewport_size(PHONE)
-    patient_page.goto(shown["url"])
-    patient_page.get_by_role("button", name="Continue", exact=True).click()
-    expect_step(patient_page, "You are in the waiting room")
-
-    page = clinician_context.new_page()
-    page.goto(f"{stack.options.front_url}/clinic/consultation.html?id={consultation_id}")
-    expect(page.locator(".live-state")).to_have_attribute("data-state", "connected")
-    yield Visit(consultation_id, name, patient_page, page, clinic)
-    page.close()
-    patient.close()
-
-
-def call_of(page: Page) -> Locator:
-    return page.get_by_role("region", name="Video call")
-
-
-def remote_tile(page: Page, name: str) -> Locator:
-    return call_of(page).locator("figure.tile:not(.self)").filter(has_text=name)
-
-
-def expect_playing(page: Page, tile: Locator) -> None:
-    page.wait_for_function(
-        PLAYING, arg=tile.locator("video").element_handle(), timeout=MEDIA_TIMEOUT_MS
-    )
+    opened = open_visit(stack, browser, clinician_context)
+    yield opened
+    opened.close()
 
 
 def test_ring_answer_see_each_other_mute_pause_and_end_for_everyone(visit: Visit) -> None:
