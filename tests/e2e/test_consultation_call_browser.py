@@ -35,6 +35,18 @@ HIDE = """hidden => {
 }"""
 
 
+#: Counts the ring's tones (WebAudio oscillators started) and vibrations.
+RING_SPY = """() => {
+  window.__ring = { tones: 0, vibrations: 0 };
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (...args) {
+    window.__ring.tones += 1;
+    return start.apply(this, args);
+  };
+  navigator.vibrate = () => { window.__ring.vibrations += 1; return true; };
+}"""
+
+
 @pytest.fixture(scope="module")
 def clinician_context(stack: RunningStack, browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context()
@@ -54,9 +66,11 @@ def visit(
 
 def test_ring_answer_see_each_other_mute_pause_and_end_for_everyone(visit: Visit) -> None:
     patient, clinician = visit.patient, visit.clinician
+    patient.evaluate(RING_SPY)
     clinician.locator("#waiting-room").get_by_role("button", name="Call with camera").click()
 
     expect(patient.get_by_role("alert")).to_contain_text("Dr Demo is calling you now")
+    patient.wait_for_function("window.__ring.tones > 0 && window.__ring.vibrations > 0")
     assert call_of(patient).count() == 0  # nothing flows before the patient answers
     assert_accessible(patient)
     patient.set_viewport_size(PHONE)  # axe-core looked at desktop width last
@@ -94,6 +108,10 @@ def test_ring_answer_see_each_other_mute_pause_and_end_for_everyone(visit: Visit
     clinician.get_by_role("button", name="End the consultation for everyone").click()
     clinician.get_by_role("dialog").get_by_role("button", name="End it for everyone").click()
     expect_step(patient, "Your consultation has ended")
+    expect(patient.get_by_role("link", name="See and save what you accepted")).to_be_visible()
+    closing_chat = patient.get_by_role("region", name="Messages")
+    expect(closing_chat).to_be_visible()  # the clinic keeps the chat readable (the default)
+    expect(closing_chat.get_by_label("Your message")).to_have_count(0)
     expect(call_of(patient)).to_have_count(0)
     expect(clinician.locator("#visit")).to_contain_text(visit.patient_name)
     assert (
@@ -114,6 +132,14 @@ def test_not_now_reaches_the_clinician_and_the_patient_can_be_rung_again(visit: 
     patient.get_by_role("button", name="Answer", exact=True).click()
     expect(remote_tile(clinician, visit.patient_name)).to_be_visible(timeout=MEDIA_TIMEOUT_MS)
     expect(call_of(patient).get_by_role("button", name="Camera: off")).to_be_visible()
+
+    # The patient leaves, waits again, and comes back when rung again.
+    call_of(patient).get_by_role("button", name="Leave the call").click()
+    expect_step(patient, "You are in the waiting room")
+    expect(remote_tile(clinician, visit.patient_name)).to_have_count(0)
+    clinician.get_by_role("button", name="Ring again").click()
+    patient.get_by_role("button", name="Answer", exact=True).click()
+    expect(remote_tile(clinician, visit.patient_name)).to_be_visible(timeout=MEDIA_TIMEOUT_MS)
 
 
 def test_a_guest_waiting_is_admitted_into_the_call_going_on(

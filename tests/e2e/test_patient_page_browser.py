@@ -24,7 +24,14 @@ from tests.e2e.accessibility import assert_accessible
 from tests.e2e.clinic_pages import PARTICIPANT_LINK, ClinicApi, sign_in
 from tests.e2e.local_stack import RunningStack
 from tests.e2e.outbox_reader import link_in, messages_to, wait_for_message
-from tests.e2e.patient_pages import PHONE, Invited, expect_step, invite_by_sms, join
+from tests.e2e.patient_pages import (
+    ACCESS_CODE,
+    PHONE,
+    Invited,
+    expect_step,
+    invite_by_sms,
+    join,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -233,9 +240,19 @@ def test_text_me_then_close_the_page_and_the_start_sends_the_link(
     page.close()
 
     before = len(messages_to(stack, "sms", invited.phone))
+    email = f"{invited.phone[1:]}@patients.example"
+    emails_before = len(messages_to(stack, "emails", email))
     clinic.call("POST", f"/api/consultations/{invited.consultation_id}/start", {})
     sms = wait_for_message(stack, "sms", invited.phone, after=before)
-    assert link_in(sms, PARTICIPANT_LINK).startswith(f"{stack.options.front_url}/j/#")
+    link = link_in(sms, PARTICIPANT_LINK)
+    assert link.startswith(f"{stack.options.front_url}/j/#")
+
+    # Opening the texted link (its own code comes by email) rings at once.
+    code = link_in(wait_for_message(stack, "emails", email, after=emails_before), ACCESS_CODE)
+    page = new_context().new_page()
+    join(page, Invited(**{**invited.__dict__, "link": link, "code": code}))
+    expect(page.get_by_role("alert")).to_have_text("Dr Demo is calling you now")
+    expect(page.get_by_role("button", name="Answer with camera")).to_be_visible()
 
 
 def test_the_terms_and_the_receipt_page(

@@ -23,7 +23,11 @@ export async function render(page, { answer = "video" } = {}) {
     mode: answer === "audio" ? "audio" : "video",
     members: new CallMembers(channel, chatWords(texts)),
     privacyPause: true,
-    onLeave: () => page.open("waiting"),
+    onLeave: () => {
+      // Left the call: back into the waiting room (the server moves `left -> waiting`).
+      page.room.me.presence = "left";
+      page.open("waiting");
+    },
   });
   const chat = new ChatPanel({
     channel,

@@ -60,8 +60,11 @@ const page = {
     await route(room);
     return room;
   },
+  /** The step module shown (or being opened), e.g. "waiting". */
+  shown: null,
   /** Shows one step's module: `name` is a module of /j/, rendering into the view. */
   async open(name, options = {}) {
+    page.shown = name;
     const module = await import(`/j/${name}.js`);
     cleanup();
     view.replaceChildren();
@@ -100,9 +103,13 @@ async function enter() {
 page.enter = enter;
 
 /** The consultation was cancelled or has ended: say so (the page has nothing more to do). */
-page.over = (status) => (status === "cancelled" ? ended("page.cancelled") : page.open("closing"));
+page.over = (status) => {
+  if (status === "cancelled") ended("page.cancelled");
+  else if (page.shown !== "closing") page.open("closing"); // told twice (two frames): once
+};
 
 function ended(prefix) {
+  page.shown = prefix;
   cleanup();
   view.replaceChildren();
   page.setStep(null);
