@@ -62,6 +62,9 @@ def test_a_changed_join_window_is_kept_and_errors_show_at_their_field(
     assert_accessible(page)  # with both errors shown
 
     join.fill("25")
+    chat_after_end = page.get_by_label("Participants can read the chat after the consultation ends")
+    expect(chat_after_end).to_be_checked()  # the default
+    chat_after_end.uncheck()
     page.get_by_role("button", name="Save settings").click()
     expect(page.locator("#settings-message")).to_have_text(
         "Settings saved. They apply to every consultation from now on."
@@ -70,4 +73,11 @@ def test_a_changed_join_window_is_kept_and_errors_show_at_their_field(
 
     page.reload()
     expect(page.get_by_label(JOIN_WINDOW)).to_have_value("25")
-    assert api.call("GET", "/api/clinic")["settings"]["join_opens_minutes_before"] == 25
+    settings = api.call("GET", "/api/clinic")["settings"]
+    assert (settings["join_opens_minutes_before"], settings["chat_after_end"]) == (25, False)
+    expect(chat_after_end).not_to_be_checked()
+
+    chat_after_end.check()  # back to the default, which the other browser tests expect
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator("#settings-message")).to_contain_text("Settings saved.")
+    assert api.call("GET", "/api/clinic")["settings"]["chat_after_end"] is True

@@ -1,4 +1,5 @@
-// The settings page (`settings.html`): the clinic's waiting-room settings
+// The settings page (`settings.html`): the clinic's waiting-room settings (and whether
+// participants read the chat after the end)
 // (`PATCH /api/clinic/settings`, only the fields that changed) and the signed-in clinician's
 // own mobile number for SMS late notices (`GET`/`PUT /api/clinician/phone`). Errors show at
 // their field; a saved change is confirmed in the form's live message.
@@ -24,6 +25,7 @@ function fill(settings) {
   for (const name of Object.keys(NUMBERS)) form.elements[name].value = String(settings[name]);
   for (const radio of form.querySelectorAll("input[name=late_notice_channel]"))
     radio.checked = radio.value === settings.late_notice_channel;
+  form.elements.chat_after_end.checked = settings.chat_after_end !== false;
 }
 
 /** The changed fields, or null after marking the first value out of its bounds. */
@@ -40,6 +42,8 @@ function changes() {
   }
   const channel = form.querySelector("input[name=late_notice_channel]:checked")?.value;
   if (channel && channel !== shown.late_notice_channel) body.late_notice_channel = channel;
+  const chatAfterEnd = form.elements.chat_after_end.checked;
+  if (chatAfterEnd !== (shown.chat_after_end !== false)) body.chat_after_end = chatAfterEnd;
   return body;
 }
 
