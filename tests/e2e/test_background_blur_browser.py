@@ -1,6 +1,6 @@
 """The call's background blur in Chromium: MediaPipe's selfie segmentation loads from our own
 origin only (the model and its WebAssembly, copied from npm by `make vendor`), and the track it
-gives is the camera's picture blurred: far less detail than the camera's own frame.
+gives is the camera's picture blurred: clearly less detail than the camera's own frames.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ BLUR_AND_MEASURE = """async () => {
   };
   const [raw, blurred] = [await play(camera), await play(blur.track)];
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const detail = (video) => {
+  const frameDetail = (video) => {
     const canvas = document.createElement('canvas');
     canvas.width = 320; canvas.height = 240;
     const context = canvas.getContext('2d');
@@ -40,8 +40,17 @@ BLUR_AND_MEASURE = """async () => {
     for (let i = 4; i < pixels.length; i += 4) sum += Math.abs(pixels[i] - pixels[i - 4]);
     return sum;
   };
-  const result = { raw: detail(raw), blurred: detail(blurred), width: blurred.videoWidth,
-                   fromCanvas: 'canvas' in blur.track };
+  // Five frames each, 200 ms apart: the fake camera's picture moves.
+  const detail = async (video) => {
+    let total = 0;
+    for (let i = 0; i < 5; i += 1) {
+      total += frameDetail(video);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return total / 5;
+  };
+  const result = { raw: await detail(raw), blurred: await detail(blurred),
+                   width: blurred.videoWidth, fromCanvas: 'canvas' in blur.track };
   blur.stop();
   camera.stop();
   return result;
@@ -59,5 +68,7 @@ def test_the_blur_loads_from_our_origin_and_blurs(stack: RunningStack, browser: 
     assert hosts == {urlsplit(stack.options.front_url).netloc}, hosts  # no CDN, nothing else
     assert measured["fromCanvas"] and measured["width"] == 320, measured
     assert measured["blurred"] > 0, measured  # a picture, not a blank canvas
-    assert measured["blurred"] < measured["raw"] / 2, measured
+    # Without the blur the two are alike (ratio about 1.04); the segmentation may keep a
+    # shape of the fake picture sharp, as it would a person, so not all detail goes.
+    assert measured["blurred"] < measured["raw"] * 0.75, measured
     page.close()
