@@ -48,7 +48,9 @@ def sign_in(
     email = wait_for_message(stack, "emails", address, after=earlier)
     page.goto(link_in(email, SIGN_IN_LINK))
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("status")).to_have_text(f"Signed in as {name}.")
+    # Said on the sign-in page, then in the header of the page it opens (which may have
+    # live regions of its own: the chat's, the call's).
+    expect(page.get_by_text(f"Signed in as {name}.")).to_be_visible()
     if address == CLINICIAN_EMAIL:
         _sessions[stack.options.front_url] = page.context.cookies()
 
