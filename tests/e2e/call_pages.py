@@ -1,20 +1,22 @@
-"""Helpers of the call's browser tests: a patient waiting at phone size and the clinician's
-consultation page, and ways to look at the call on a page.
+"""Helpers of the chat's and the call's browser tests: a signed-in clinician, a patient
+waiting at phone size with the clinician's consultation page open, and ways to look at the
+call on a page.
 
-`open_visit` creates a consultation starting in five minutes, takes its patient through the
-way in by the API (terms, device check, waiting) and opens both pages; the caller closes
-the returned `Patient` and page when done.
+`visit_in` creates a consultation starting in five minutes, takes its patient through the
+way in by the API (terms, device check, waiting), opens both pages, and closes them after.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from devstack.demo import CLINIC_TIME_ZONE
-from tests.e2e.clinic_pages import ClinicApi, unique_name, unique_phone
+from tests.e2e.clinic_pages import ClinicApi, sign_in, unique_name, unique_phone
 from tests.e2e.local_stack import RunningStack
 from tests.e2e.patient_pages import PHONE, expect_step
 from tests.e2e.waiting_patient import Patient
@@ -38,6 +40,30 @@ class Visit:
         if not self.clinician.is_closed():
             self.clinician.close()
         self.patient_session.close()
+
+
+@contextmanager
+def signed_in_clinician(
+    stack: RunningStack, browser: Browser, **options: bool
+) -> Iterator[BrowserContext]:
+    """A browser context signed in as the demo clinician (`options`: `new_context`'s)."""
+    context = browser.new_context(**options)  # type: ignore[arg-type]
+    sign_in(context.new_page(), stack)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@contextmanager
+def visit_in(
+    stack: RunningStack, browser: Browser, clinician_context: BrowserContext
+) -> Iterator[Visit]:
+    visit = open_visit(stack, browser, clinician_context)
+    try:
+        yield visit
+    finally:
+        visit.close()
 
 
 def open_visit(stack: RunningStack, browser: Browser, clinician_context: BrowserContext) -> Visit:

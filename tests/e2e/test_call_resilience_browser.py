@@ -21,10 +21,10 @@ from tests.e2e.call_pages import (
     Visit,
     answer_a_video_call,
     call_of,
-    open_visit,
     remote_tile,
+    signed_in_clinician,
+    visit_in,
 )
-from tests.e2e.clinic_pages import sign_in
 from tests.e2e.local_stack import RunningStack
 
 pytestmark = pytest.mark.browser
@@ -81,19 +81,16 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def clinician_context(stack: RunningStack, browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context()
-    sign_in(context.new_page(), stack)
-    yield context
-    context.close()
+    with signed_in_clinician(stack, browser) as context:
+        yield context
 
 
 @pytest.fixture
 def visit(
     stack: RunningStack, browser: Browser, clinician_context: BrowserContext
 ) -> Iterator[Visit]:
-    opened = open_visit(stack, browser, clinician_context)
-    yield opened
-    opened.close()
+    with visit_in(stack, browser, clinician_context) as opened:
+        yield opened
 
 
 def expect_patient_plays_on(visit: Visit) -> None:
@@ -101,12 +98,19 @@ def expect_patient_plays_on(visit: Visit) -> None:
     visit.clinician.wait_for_function(PLAYS_ON, arg=[video, 2], timeout=MEDIA_TIMEOUT_MS)
 
 
-def test_switching_cameras_keeps_the_call_going(visit: Visit) -> None:
+def test_switching_cameras_and_speakers_keeps_the_call_going(visit: Visit) -> None:
     answer_a_video_call(visit)
     before = visit.patient.evaluate(SENT_CAMERA)
     call_of(visit.patient).get_by_role("button", name="Switch camera").click()
     visit.patient.wait_for_function(f"{SENT_CAMERA} !== {before!r}")
     expect_patient_plays_on(visit)
+
+    # The speaker, where the browser can choose it (Chromium's fake outputs).
+    speaker = call_of(visit.patient).get_by_label("Sound comes from")
+    chosen = speaker.locator("option").last.get_attribute("value")
+    speaker.select_option(chosen)
+    doctor = remote_tile(visit.patient, "Dr Demo").locator("video")
+    expect(doctor).to_have_js_property("sinkId", chosen)
 
 
 def test_a_poor_connection_offers_sound_only(visit: Visit) -> None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,10 +18,10 @@ from playwright.sync_api import Browser, BrowserContext, Dialog, Locator, Page, 
 
 from devstack.demo import CLINIC_TIME_ZONE
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.clinic_pages import ClinicApi, sign_in, unique_name, unique_phone
+from tests.e2e.call_pages import Visit, signed_in_clinician, visit_in
+from tests.e2e.clinic_pages import ClinicApi
 from tests.e2e.local_stack import RunningStack
-from tests.e2e.patient_pages import PHONE, expect_step
-from tests.e2e.waiting_patient import Patient
+from tests.e2e.patient_pages import expect_step
 from tests.support import sample_files as files
 
 pytestmark = pytest.mark.browser
@@ -31,66 +30,19 @@ XSS = "<img src=x onerror=alert(1)>"
 PRESIGNED = re.compile(r"^https?://\S+X-Amz-Signature=")
 
 
-@dataclass
-class Consultation:
-    consultation_id: str
-    patient_name: str
-    patient: Page
-    clinician: Page
-
-
 @pytest.fixture(scope="module")
 def clinician_context(stack: RunningStack, browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(accept_downloads=True)
-    sign_in(context.new_page(), stack)
-    yield context
-    context.close()
+    with signed_in_clinician(stack, browser, accept_downloads=True) as context:
+        yield context
 
 
 @pytest.fixture
 def consultation(
     stack: RunningStack, browser: Browser, clinician_context: BrowserContext
-) -> Iterator[Consultation]:
+) -> Iterator[Visit]:
     """A patient waiting (their page open at phone size) and the clinician's page open."""
-    clinic = ClinicApi(clinician_context, stack)
-    name = unique_name("Aino")
-    starts_at = (datetime.now(UTC) + timedelta(minutes=5)).replace(second=0, microsecond=0)
-    record = clinic.call(
-        "POST",
-        "/api/consultations",
-        {
-            "starts_at": starts_at.isoformat(),
-            "time_zone": CLINIC_TIME_ZONE,
-            "duration_minutes": 20,
-            "language": "en",
-            "patient": {"display_name": name, "phone": unique_phone(), "channels": ["sms"]},
-        },
-    )
-    consultation_id = record["consultation_id"]
-    [patient_record] = record["participants"]
-    shown = clinic.call(
-        "POST",
-        f"/api/consultations/{consultation_id}/participants/{patient_record['participant_id']}/links",
-        {},
-    )
-    patient = Patient(browser, stack)
-    patient.call("POST", "/api/participant-sessions", {"token": shown["url"].split("#", 1)[1]})
-    patient.accept_terms()
-    patient.check_devices()
-    patient.wait()
-    patient_page = patient.context.new_page()
-    patient_page.set_viewport_size(PHONE)
-    patient_page.goto(shown["url"])
-    patient_page.get_by_role("button", name="Continue", exact=True).click()
-    expect_step(patient_page, "You are in the waiting room")
-
-    clinician_page = clinician_context.new_page()
-    clinician_page.goto(f"{stack.options.front_url}/clinic/consultation.html?id={consultation_id}")
-    expect(clinician_page.locator(".live-state")).to_have_attribute("data-state", "connected")
-    yield Consultation(consultation_id, name, patient_page, clinician_page)
-    if not clinician_page.is_closed():
-        clinician_page.close()
-    patient.close()
+    with visit_in(stack, browser, clinician_context) as visit:
+        yield visit
 
 
 def chat_of(page: Page | Locator) -> Locator:
@@ -107,7 +59,7 @@ def messages(page: Page | Locator) -> Locator:
     return chat_of(page).locator(".chat-list > li")
 
 
-def test_messages_go_both_ways_and_html_in_them_stays_text(consultation: Consultation) -> None:
+def test_messages_go_both_ways_and_html_in_them_stays_text(consultation: Visit) -> None:
     patient, clinician = consultation.patient, consultation.clinician
     dialogs: list[str] = []
 
@@ -144,7 +96,7 @@ def test_messages_go_both_ways_and_html_in_them_stays_text(consultation: Consult
 
 
 def test_a_message_written_offline_is_sent_once_when_the_connection_is_back(
-    consultation: Consultation,
+    consultation: Visit,
 ) -> None:
     patient, clinician = consultation.patient, consultation.clinician
     context = patient.context
@@ -168,7 +120,7 @@ def test_a_message_written_offline_is_sent_once_when_the_connection_is_back(
 
 
 def test_a_photo_and_a_pdf_are_sent_and_saved_and_an_executable_is_refused(
-    consultation: Consultation, tmp_path: Path
+    consultation: Visit, tmp_path: Path
 ) -> None:
     patient, clinician = consultation.patient, consultation.clinician
     located = tmp_path / "rash.jpg"
@@ -217,7 +169,7 @@ def test_a_photo_and_a_pdf_are_sent_and_saved_and_an_executable_is_refused(
 
 
 def test_the_dashboard_counts_unread_messages_live_and_answers_from_a_dialog(
-    consultation: Consultation, clinician_context: BrowserContext, stack: RunningStack
+    consultation: Visit, clinician_context: BrowserContext, stack: RunningStack
 ) -> None:
     patient, cid = consultation.patient, consultation.consultation_id
     consultation.clinician.close()  # an open consultation page would read them at once

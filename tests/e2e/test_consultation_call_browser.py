@@ -18,10 +18,11 @@ from tests.e2e.call_pages import (
     Visit,
     call_of,
     expect_playing,
-    open_visit,
     remote_tile,
+    signed_in_clinician,
+    visit_in,
 )
-from tests.e2e.clinic_pages import sign_in, unique_name, unique_phone
+from tests.e2e.clinic_pages import unique_name, unique_phone
 from tests.e2e.local_stack import RunningStack
 from tests.e2e.patient_pages import PHONE, expect_step
 from tests.e2e.waiting_patient import Patient
@@ -49,19 +50,16 @@ RING_SPY = """() => {
 
 @pytest.fixture(scope="module")
 def clinician_context(stack: RunningStack, browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context()
-    sign_in(context.new_page(), stack)
-    yield context
-    context.close()
+    with signed_in_clinician(stack, browser) as context:
+        yield context
 
 
 @pytest.fixture
 def visit(
     stack: RunningStack, browser: Browser, clinician_context: BrowserContext
 ) -> Iterator[Visit]:
-    opened = open_visit(stack, browser, clinician_context)
-    yield opened
-    opened.close()
+    with visit_in(stack, browser, clinician_context) as opened:
+        yield opened
 
 
 def test_ring_answer_see_each_other_mute_pause_and_end_for_everyone(visit: Visit) -> None:
@@ -114,6 +112,9 @@ def test_ring_answer_see_each_other_mute_pause_and_end_for_everyone(visit: Visit
     expect(closing_chat.get_by_label("Your message")).to_have_count(0)
     expect(call_of(patient)).to_have_count(0)
     expect(clinician.locator("#visit")).to_contain_text(visit.patient_name)
+    schedule = clinician.locator("#schedule")
+    expect(schedule).to_contain_text("Ended")
+    expect(schedule.get_by_role("button", name="Change schedule")).to_have_count(0)
     assert (
         visit.clinic.call("GET", f"/api/consultations/{visit.consultation_id}")["status"] == "ended"
     )

@@ -16,7 +16,7 @@ import { chatWords } from "/shared/chat/words.js";
 const pathOf = (consultationId) => `/api/consultations/${encodeURIComponent(consultationId)}`;
 
 /** The chat's panel; its `element` goes on the page, `dispose()` when it leaves. */
-export function chatPanel({ session, channel, consultationId, headingLevel = "h2", onArrived }) {
+export function chatPanel({ session, channel, consultationId, headingLevel = "h2", onArrived, readOnly = false }) {
   return new ChatPanel({
     channel,
     consultationId,
@@ -27,6 +27,7 @@ export function chatPanel({ session, channel, consultationId, headingLevel = "h2
     language: () => "en",
     headingLevel,
     onArrived,
+    readOnly,
   });
 }
 
@@ -67,8 +68,9 @@ class ReadMarker {
   }
 }
 
-/** The consultation page's chat: read while it is in view and the tab is visible. */
-export function consultationChat({ session, channel, consultationId, unread = 0 }) {
+/** The consultation page's chat: read while it is in view and the tab is visible;
+ * `readOnly` once the consultation is over (it is then read, never written). */
+export function consultationChat({ session, channel, consultationId, unread = 0, readOnly = false }) {
   const badge = el("p", { class: "unread", role: "status" });
   let count = unread;
   const show = (value) => {
@@ -84,6 +86,7 @@ export function consultationChat({ session, channel, consultationId, unread = 0 
     session,
     channel,
     consultationId,
+    readOnly,
     onArrived: () => {
       show(count + 1);
       readIfSeen();

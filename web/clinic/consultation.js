@@ -202,7 +202,13 @@ async function start() {
         "waiting_room.consent": onConsent,
       },
     });
-    const chat = consultationChat({ session, channel, consultationId, unread: current.unread_messages });
+    const chat = consultationChat({
+      session,
+      channel,
+      consultationId,
+      unread: current.unread_messages,
+      readOnly: current.status !== "scheduled",
+    });
     call = callSection({
       session,
       channel,

@@ -3,12 +3,11 @@
 // any delay announced, Messages (with the unread count) and Start / Running late.
 import { el } from "/shared/dom.js";
 import { consultationPage } from "/clinic/links.js";
-import { formatDuration, formatTimeRange, roleName } from "/clinic/format.js";
+import { formatDuration, formatTimeRange, roleName, statusName } from "/clinic/format.js";
 import { deviceCheckElement, presenceElement } from "/clinic/presence.js";
 import { delayWords, waitingActions } from "/clinic/waiting-actions.js";
 import { messagesButton } from "/clinic/chat.js";
 
-const STATUS_WORDS = { cancelled: "Cancelled", ended: "Ended", scheduled: "Scheduled" };
 
 /** The row's element; `context` holds the session, the clinic and the action message. */
 export function dayRow(entry, context) {
@@ -26,7 +25,7 @@ export function dayRow(entry, context) {
       el("span", { class: "time" }, time),
       el("span", { class: "name" }, name),
       el("span", { class: "duration" }, formatDuration(entry.duration_minutes)),
-      el("span", { class: `status ${entry.status}` }, STATUS_WORDS[entry.status] || entry.status),
+      el("span", { class: `status ${entry.status}` }, statusName(entry.status)),
     ),
     waiting.length && !closed
       ? el(

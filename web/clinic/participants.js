@@ -26,7 +26,7 @@ function button(label, key, onClick) {
 
 export function renderParticipants(section, record, context) {
   const guests = record.participants.filter((p) => p.role !== "patient").length;
-  const open = record.status !== "cancelled";
+  const open = record.status === "scheduled";
   const parts = [
     el("h2", { id: "participants-heading" }, "Participants"),
     el(
@@ -51,7 +51,7 @@ function card(participant, record, context) {
   const { clinic } = context;
   const id = participant.participant_id;
   const headingId = `participant-${id}`;
-  const open = record.status !== "cancelled";
+  const open = record.status === "scheduled";
   const others = otherMessages(participant, clinic.time_zone);
   return el(
     "article",

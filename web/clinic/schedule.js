@@ -1,10 +1,10 @@
 // The consultation page's schedule: the facts in the clinic's time zone, "Change schedule"
 // (date, time, duration, language -> PATCH of what changed) and "Cancel consultation" after
-// a confirmation. A cancelled consultation is shown read-only.
+// a confirmation. A cancelled or ended consultation is shown read-only.
 import { confirmAction } from "/shared/dialog.js";
 import { el } from "/shared/dom.js";
 import { clearFieldErrors } from "/clinic/field-errors.js";
-import { formatDay, formatDuration, formatTimeRange, languageName } from "/clinic/format.js";
+import { formatDay, formatDuration, formatTimeRange, languageName, statusName } from "/clinic/format.js";
 import { say } from "/shared/messages.js";
 import { scheduleFields } from "/clinic/schedule-fields.js";
 import { zonedParts } from "/shared/time.js";
@@ -22,6 +22,7 @@ const fact = (term, ...value) => [el("dt", {}, term), el("dd", {}, ...value)];
 export function renderSchedule(section, record, { clinic, api, run, status }) {
   const zone = clinic.time_zone;
   const cancelled = record.status === "cancelled";
+  const ended = record.status === "ended";
   const { date } = zonedParts(record.starts_at, zone);
   section.replaceChildren(
     el("h2", { id: "schedule-heading" }, "Schedule"),
@@ -30,7 +31,7 @@ export function renderSchedule(section, record, { clinic, api, run, status }) {
       { class: "facts" },
       fact(
         "Status",
-        el("span", { class: `status ${record.status}` }, cancelled ? "Cancelled" : "Scheduled"),
+        el("span", { class: `status ${record.status}` }, statusName(record.status)),
       ),
       fact("Date", formatDay(date)),
       fact("Time", timesIn(record, zone)),
@@ -42,10 +43,9 @@ export function renderSchedule(section, record, { clinic, api, run, status }) {
         : null,
     ),
   );
-  if (cancelled) {
-    section.append(
-      el("p", { class: "notice" }, "This consultation was cancelled. It can no longer be changed."),
-    );
+  if (cancelled || ended) {
+    const what = cancelled ? "was cancelled" : "has ended";
+    section.append(el("p", { class: "notice" }, `This consultation ${what}. It can no longer be changed.`));
     return;
   }
   const form = changeForm(record, { clinic, api, run, status });
