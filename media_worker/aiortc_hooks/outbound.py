@@ -7,8 +7,9 @@ Checked against aiortc 1.16.0 and aioice 0.13.0 with the rest of the hooks
   - `OutboundLeg(sender)` captures the negotiated payload types and header extension IDs
     when aiortc starts the sender (`send(parameters)`), then sends each packet with the
     sender's SSRC, payload type, its own abs-send-time and mid extensions, encrypted with
-    the DTLS transport's `_tx_srtp` and written to the nominated pair's UDP socket (through
-    aioice's `send_data` for a TURN allocation); it keeps the sender's sender-report counters
+    the DTLS transport's `_tx_srtp` session (`srtp.Srtp`) and written to the nominated
+    pair's UDP socket (through aioice's `send_data` for a TURN allocation, run at once by
+    `background.run_now`); all of it in plain function calls; it keeps the sender's sender-report counters
     (`__ntp_timestamp`, `__rtp_timestamp`, `__packet_count`, `__octet_count`) so that the
     stock RTCP loop sends true sender reports (lip sync, RTT). Retransmissions go on the
     sender's RTX SSRC and payload type where negotiated (RFC 4588).
@@ -21,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import time
+from typing import Any
 
 import aioice.ice
 from aiortc import RTCDtlsTransport, RTCRtpSender
@@ -28,7 +30,9 @@ from aiortc.rtcdtlstransport import State as DtlsState
 from aiortc.rtcrtpparameters import RTCRtpSendParameters
 from aiortc.rtp import pack_header_extensions
 
+from media_worker.aiortc_hooks.background import run_now
 from media_worker.aiortc_hooks.introspection import Expectation, require_attributes, unmet
+from media_worker.aiortc_hooks.srtp import SrtpCache
 from media_worker.forwarding.history import SentPacket
 from media_worker.forwarding.rtp import serialize
 
@@ -77,6 +81,7 @@ class OutboundLeg:
         self._stamps_send_time = False
         self._packets = 0
         self._octets = 0
+        self._srtp = SrtpCache()
         stock_send = sender.send
 
         async def send(parameters: RTCRtpSendParameters) -> None:
@@ -85,7 +90,7 @@ class OutboundLeg:
 
         sender.send = send  # type: ignore[method-assign]
 
-    async def send(self, packet: SentPacket) -> None:
+    def send(self, packet: SentPacket) -> None:
         payload_type = self._payload_type
         if payload_type is None:
             return
@@ -106,9 +111,9 @@ class OutboundLeg:
         setattr(sender, rtp, packet.timestamp)
         setattr(sender, count, self._packets)
         setattr(sender, octets, self._octets)
-        await self._transmit(data)
+        self._transmit(data)
 
-    async def retransmit(self, packet: SentPacket) -> None:
+    def retransmit(self, packet: SentPacket) -> None:
         payload_type = self._payload_type
         if payload_type is None:
             return
@@ -134,9 +139,9 @@ class OutboundLeg:
                 payload=packet.sequence_number.to_bytes(2, "big") + packet.payload,
             )
             self._rtx_sequence = (self._rtx_sequence + 1) & 0xFFFF
-        await self._transmit(data)
+        self._transmit(data)
 
-    async def _transmit(self, data: bytes) -> None:
+    def _transmit(self, data: bytes) -> None:
         """Encrypt and send on the connection's nominated pair, straight to its socket.
 
         Not connected yet, or closing: the packet is lost like any other. Over a plain UDP
@@ -146,16 +151,15 @@ class OutboundLeg:
         transport = self._sender.transport
         if transport._state is not DtlsState.CONNECTED:
             return
-        protected = transport._tx_srtp.protect(data)
+        protected = self._srtp.get(transport._tx_srtp).protect(data)
         pair = transport.transport._connection._nominated.get(1)
-        if pair is None:
+        if protected is None or pair is None:
             return
         protocol = pair.protocol
         if type(protocol) is aioice.ice.StunProtocol and protocol.transport is not None:
             protocol.transport.sendto(protected, pair.remote_addr)
         else:
-            with contextlib.suppress(ConnectionError):
-                await protocol.send_data(protected, pair.remote_addr)
+            run_now(_send_relayed(protocol, protected, pair.remote_addr))
 
     def _extension(self, now: float) -> bytes:
         if not self._stamps_send_time:
@@ -186,6 +190,12 @@ class OutboundLeg:
             self._extension_head, self._extension_tail = block[:5], block[8:]
         else:
             self._extension_head = block
+
+
+async def _send_relayed(protocol: Any, data: bytes, address: tuple[str, int]) -> None:
+    """Through a TURN allocation: aioice binds a channel first if none is bound yet."""
+    with contextlib.suppress(ConnectionError):
+        await protocol.send_data(data, address)
 
 
 def expectations() -> list[Expectation]:

@@ -9,9 +9,10 @@ one object the worker created, never on a class.
 
 Receive side:
   - `receive_inline(tap)` hooks `datagram_received` of each aioice protocol of the peer's
-    ICE connection: once DTLS has set up SRTP, an SRTP packet (not SRTCP) is decrypted with
-    the transport's `_rx_srtp` and handed to the tap right there; STUN, DTLS records and
-    SRTCP take the stock path (aioice's queue, the DTLS transport's receive task).
+    ICE connection: once DTLS has set up SRTP, an SRTP packet (not SRTCP) is decrypted
+    (`srtp.Srtp`, libsrtp on the transport's `_rx_srtp` session) and handed to the tap
+    right there; STUN, DTLS records and SRTCP take the stock path (aioice's queue, the
+    DTLS transport's receive task).
   - `RtpTap(dtls_transport)` also replaces the transport's `_handle_rtp_data` (the stock
     receive task's handler of decrypted RTP, for packets that came that way before SRTP
     was hooked): it reads the RTP header itself (`forwarding.rtp.parse`), finds the
@@ -23,10 +24,13 @@ Receive side:
     loop turns into receiver reports and the echo test reads), RTX unwrapping, NACKs for
     missing packets (`forwarding.losses`, where the receiver would NACK, that is for
     video; sent with its `_send_rtcp_nack`), then marks whether the packet starts a
-    keyframe and awaits the callable given to `forward_to` (the publication's `forward`).
+    keyframe and calls the function given to `forward_to` (the publication's `forward`).
     aiortc's remote bitrate estimator does not run (it cost a tenth of the worker's time,
     and its REMBs another twelfth): the REMB sent upstream is the lowest subscriber
     estimate (`pass_through.UpstreamFeedback`).
+  - Every step from the socket's callback to the last copy's `sendto` is a plain function
+    call: no coroutine is created per packet. What is a coroutine in aiortc (a NACK sent
+    upstream, a packet of an untapped receiver) is started with `background.spawn`.
   - `forbid_decoding(receiver)`: the decoder queue drops anything put on it, so no
     decoder is ever created even if a packet took the stock path.
 Send side: `aiortc_hooks.outbound`.
@@ -34,17 +38,16 @@ Send side: `aiortc_hooks.outbound`.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable
 from typing import Any
 
 import aioice.ice
-import pylibsrtp
 from aiortc import RTCDtlsTransport, RTCRtpReceiver, rtcrtpreceiver
 
+from media_worker.aiortc_hooks.background import spawn
 from media_worker.aiortc_hooks.introspection import (
     Expectation,
     code_names,
@@ -53,6 +56,7 @@ from media_worker.aiortc_hooks.introspection import (
 )
 from media_worker.forwarding.bitstream import packet_keyframe_detector
 from media_worker.forwarding.losses import MissingPackets
+from media_worker.aiortc_hooks.srtp import SrtpCache
 from media_worker.forwarding.rtp import RtpPacket, parse, unwrap_rtx
 
 logger = logging.getLogger(__name__)
@@ -74,7 +78,7 @@ class InboundStream:
     def __init__(self, receiver: RTCRtpReceiver, mime_type: str) -> None:
         self.receiver = receiver
         self.media_ssrc: int | None = None
-        self._forward: Callable[[RtpPacket], Awaitable[None]] = _discard
+        self._forward: Callable[[RtpPacket], None] = _discard
         self._starts_keyframe = packet_keyframe_detector(mime_type)
         self._codecs: dict[int, Any] = getattr(receiver, _RECEIVER_CODECS)
         self._rtx_ssrc: dict[int, int] = getattr(receiver, _RECEIVER_RTX_SSRC)
@@ -85,10 +89,10 @@ class InboundStream:
         stock_nacks = getattr(receiver, _RECEIVER_NACK_GENERATOR)
         self._losses = MissingPackets() if stock_nacks is not None else None
 
-    def forward_to(self, forward: Callable[[RtpPacket], Awaitable[None]]) -> None:
+    def forward_to(self, forward: Callable[[RtpPacket], None]) -> None:
         self._forward = forward
 
-    async def handle(self, packet: RtpPacket) -> None:
+    def handle(self, packet: RtpPacket) -> None:
         receiver = self.receiver
         codec = self._codecs.get(packet.payload_type)
         if codec is None or not receiver._enabled:
@@ -109,10 +113,10 @@ class InboundStream:
             packet = unwrapped
         losses = self._losses
         if losses is not None and losses.add(packet.sequence_number):
-            await receiver._send_rtcp_nack(packet.ssrc, sorted(losses.missing))
+            spawn(receiver._send_rtcp_nack(packet.ssrc, sorted(losses.missing)))
         self.media_ssrc = packet.ssrc
         packet.keyframe = self._starts_keyframe(packet.payload)
-        await self._forward(packet)
+        self._forward(packet)
 
     def _unwrap(self, packet: RtpPacket, apt: object) -> RtpPacket | None:
         original_ssrc = self._rtx_ssrc.get(packet.ssrc)
@@ -121,7 +125,7 @@ class InboundStream:
         return unwrap_rtx(packet, payload_type=apt, ssrc=original_ssrc)
 
 
-async def _discard(packet: RtpPacket) -> None:
+def _discard(packet: RtpPacket) -> None:
     return None
 
 
@@ -142,23 +146,28 @@ class RtpTap:
     def add(self, inbound: InboundStream) -> None:
         self._inbound[inbound.receiver] = inbound
 
-    async def handle_decrypted(self, data: bytes) -> None:
-        """A decrypted RTP packet (from `receive_inline`)."""
-        await self._handle_rtp_data(data, 0)
-
-    async def _handle_rtp_data(self, data: bytes, arrival_time_ms: int) -> None:
+    def handle_decrypted(self, data: bytes) -> bool:
+        """Forward a decrypted RTP packet now; False if no tapped receiver takes it."""
         packet = parse(data)
         if packet is None:
-            return
+            return True  # not RTP: dropped, as aiortc would
         inbound = self._routes.get((packet.ssrc, packet.payload_type))
         if inbound is None:
             receiver = self._transport._rtp_router.route_rtp(packet)  # type: ignore[arg-type]
             inbound = self._inbound.get(receiver)
             if inbound is None:
-                await self._stock(data, arrival_time_ms)
-                return
+                return False
             self._routes[(packet.ssrc, packet.payload_type)] = inbound
-        await inbound.handle(packet)
+        inbound.handle(packet)
+        return True
+
+    def handle_elsewhere(self, data: bytes) -> None:
+        """A decrypted packet no tapped receiver takes: aiortc's stock path, as a task."""
+        spawn(self._stock(data, 0))
+
+    async def _handle_rtp_data(self, data: bytes, arrival_time_ms: int) -> None:
+        if not self.handle_decrypted(data):
+            await self._stock(data, arrival_time_ms)
 
 
 def receive_inline(tap: RtpTap) -> int:
@@ -169,7 +178,7 @@ def receive_inline(tap: RtpTap) -> int:
     STUN parse attempt that fails on every media packet). On each of the connection's
     protocols (one per local candidate; gathering is over once the answer exists), the
     `datagram_received` callback takes SRTP packets first: once DTLS has set up SRTP, an
-    RTP packet is decrypted (`_rx_srtp.unprotect`) and handed to the tap at once. STUN,
+    RTP packet is decrypted (`srtp.Srtp` on `_rx_srtp`) and handed to the tap at once. STUN,
     DTLS and SRTCP still go the stock way. Returns how many protocols were hooked.
     """
     transport = tap.transport
@@ -189,47 +198,21 @@ class _InlineReceiver:
         self._transport = transport
         self._tap = tap
         self._stock = stock
+        self._srtp = SrtpCache()
 
     def __call__(self, data: bytes, addr: Any) -> None:
-        srtp = self._transport._rx_srtp
-        if srtp is None or len(data) < 12 or not 127 < data[0] < 192 or 191 < data[1] < 209:
+        session = self._transport._rx_srtp
+        if session is None or len(data) < 12 or not 127 < data[0] < 192 or 191 < data[1] < 209:
             self._stock(data, addr)  # STUN, DTLS, SRTCP, or SRTP before its keys
             return
-        try:
-            plain = srtp.unprotect(data)
-        except pylibsrtp.Error:
+        plain = self._srtp.get(session).unprotect(data)
+        if plain is None:
             return  # forged, replayed or damaged: dropped, as aiortc would
-        _run_inline(self._tap.handle_decrypted(plain))
-
-
-def _run_inline(coroutine: Coroutine[Any, Any, None]) -> None:
-    """Run `coroutine` now; if it has to wait (rarely: a TURN channel bind), resume it
-    from the future it waits on, as a task would, without a task per packet."""
-    try:
-        awaited = coroutine.send(None)
-    except StopIteration:
-        return
-    except Exception:  # a packet must never close the socket's transport
-        logger.exception("forwarding a packet failed")
-        return
-    _resume_when_done(coroutine, awaited)
-
-
-def _resume_when_done(coroutine: Coroutine[Any, Any, None], awaited: Any) -> None:
-    def resume(_: object = None) -> None:
         try:
-            following = coroutine.send(None)
-        except StopIteration:
-            return
-        except Exception:
+            if not self._tap.handle_decrypted(plain):
+                self._tap.handle_elsewhere(plain)
+        except Exception:  # a packet must never close the socket's transport
             logger.exception("forwarding a packet failed")
-            return
-        _resume_when_done(coroutine, following)
-
-    if isinstance(awaited, asyncio.Future):
-        awaited.add_done_callback(resume)
-    else:  # a bare yield (asyncio.sleep(0)): next loop iteration
-        asyncio.get_running_loop().call_soon(resume)
 
 
 class _NoDecoding:

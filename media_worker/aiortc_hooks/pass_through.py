@@ -52,7 +52,7 @@ import asyncio
 import logging
 import queue
 import threading
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol
@@ -72,7 +72,7 @@ from aiortc.codecs.vpx import Vp8Encoder
 from aiortc.jitterbuffer import JitterBuffer
 from aiortc.rtp import RtpPacket
 
-from media_worker.aiortc_hooks import outbound, packet_path
+from media_worker.aiortc_hooks import outbound, packet_path, srtp
 from media_worker.aiortc_hooks.introspection import code_names, require_attributes
 from media_worker.aiortc_hooks.outbound import TranscodingForbidden
 from media_worker.errors import IncompatibleAiortc
@@ -291,7 +291,7 @@ def intercept_feedback(
     *,
     on_keyframe_request: Callable[[], None],
     on_remb: Callable[[int], None],
-    on_nack: Callable[[list[int]], Awaitable[None]] | None = None,
+    on_nack: Callable[[list[int]], None] | None = None,
 ) -> None:
     """Report PLI/FIR and REMB received for `sender`'s stream, then handle them as usual.
 
@@ -306,7 +306,7 @@ def intercept_feedback(
             and isinstance(packet, aiortc_rtp.RtcpRtpfbPacket)
             and packet.fmt == aiortc_rtp.RTCP_RTPFB_NACK
         ):
-            await on_nack(packet.lost)
+            on_nack(packet.lost)
             return
         if isinstance(packet, aiortc_rtp.RtcpPsfbPacket):
             if packet.fmt in (aiortc_rtp.RTCP_PSFB_PLI, aiortc_rtp.RTCP_PSFB_FIR):
@@ -502,7 +502,7 @@ def check_compatible() -> None:
         problems.append("RTCRtpReceiver no longer holds a JitterBuffer")
     if not isinstance(getattr(receiver, _RECEIVER_DECODER_QUEUE, None), queue.Queue):
         problems.append("RTCRtpReceiver no longer holds a queue.Queue for its decoder")
-    problems += packet_path.problems() + outbound.problems()
+    problems += packet_path.problems() + outbound.problems() + srtp.problems()
     if problems:
         raise IncompatibleAiortc(
             f"aiortc {aiortc.__version__} breaks media_worker.aiortc_hooks.pass_through "

@@ -4,8 +4,8 @@ A `Publication` is fed each RTP packet its publisher sends (decrypted, RTX unwra
 `aiortc_hooks.packet_path`) and forwards it at once, in the same call, to every attached
 `SubscriberTrack`, which rewrites its sequence number and timestamp onto the subscriber's
 own timeline and hands it to its leg (`Leg`: the subscriber's sender, which sets its SSRC
-and payload type, encrypts and sends). No decoding, no frame reassembly, no queue and no
-task between receiving a packet and sending its copies.
+and payload type, encrypts and sends). No decoding, no frame reassembly, no queue, no
+task and no coroutine between receiving a packet and sending its copies: plain calls.
 
 - What a subscriber shows changes by attaching it to another publication (a slot
   switch), never by renegotiating; the worker sender of a `SubscriberTrack` never reads a
@@ -56,11 +56,11 @@ class Upstream(Protocol):
 class Leg(Protocol):
     """The subscriber's side of the worker (implemented by `aiortc_hooks.OutboundLeg`)."""
 
-    async def send(self, packet: SentPacket) -> None:
-        """Send `packet` with the leg's SSRC and payload type (encrypted)."""
+    def send(self, packet: SentPacket) -> None:
+        """Send `packet` with the leg's SSRC and payload type (encrypted), now."""
         ...
 
-    async def retransmit(self, packet: SentPacket) -> None:
+    def retransmit(self, packet: SentPacket) -> None:
         """Send `packet` again (wrapped in RTX where negotiated)."""
         ...
 
@@ -140,7 +140,7 @@ class SubscriberTrack(MediaStreamTrack):
             self._publication.unsubscribe(self)
             self._publication = None
 
-    async def forward(self, packet: RtpPacket) -> None:
+    def forward(self, packet: RtpPacket) -> None:
         """Send a packet of the attached publication to the subscriber, now."""
         leg = self._leg
         if not self._reading or leg is None:
@@ -159,9 +159,9 @@ class SubscriberTrack(MediaStreamTrack):
         sent = SentPacket(rewritten[0], rewritten[1], packet.marker, packet.payload)
         self._history.add(sent)
         self.forwarded += 1
-        await leg.send(sent)
+        leg.send(sent)
 
-    async def on_nack(self, sequence_numbers: Iterable[int]) -> None:
+    def on_nack(self, sequence_numbers: Iterable[int]) -> None:
         """The subscriber's browser reported packets lost: send them again from history."""
         leg = self._leg
         if leg is None:
@@ -170,7 +170,7 @@ class SubscriberTrack(MediaStreamTrack):
             packet = self._history.get(sequence_number)
             if packet is not None:
                 self.retransmitted += 1
-                await leg.retransmit(packet)
+                leg.retransmit(packet)
 
     async def recv(self) -> av.Packet[Any]:
         """Called once by the worker sender when it starts; returns only by raising."""
@@ -230,12 +230,12 @@ class Publication:
     def subscribers(self) -> frozenset[SubscriberTrack]:
         return frozenset(self._subscribers)
 
-    async def forward(self, packet: RtpPacket) -> None:
+    def forward(self, packet: RtpPacket) -> None:
         """A packet from the publisher: send it to every subscriber, in this call."""
         self.packets_received += 1
         self.received.add(len(packet.payload))
         for subscriber in self._fan_out:  # a snapshot: subscribers may change meanwhile
-            await subscriber.forward(packet)
+            subscriber.forward(packet)
 
     def subscribe(self, subscriber: SubscriberTrack) -> None:
         self._subscribers.add(subscriber)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from media_worker.forwarding.history import SentPacket
 from media_worker.forwarding.keyframes import KeyframeRequests
@@ -36,19 +37,20 @@ class FakeUpstream:
 
 
 class FakeLeg:
-    """Records what a subscriber sends; `pause` makes each send yield to the loop once."""
+    """Records what a subscriber sends; `during_send` runs inside the first send."""
 
-    def __init__(self, pause: bool = False) -> None:
+    def __init__(self, during_send: Callable[[], None] | None = None) -> None:
         self.sent: list[SentPacket] = []
         self.retransmitted: list[SentPacket] = []
-        self._pause = pause
+        self._during_send = during_send
 
-    async def send(self, packet: SentPacket) -> None:
-        if self._pause:
-            await asyncio.sleep(0)
+    def send(self, packet: SentPacket) -> None:
+        if self._during_send is not None:
+            during_send, self._during_send = self._during_send, None
+            during_send()
         self.sent.append(packet)
 
-    async def retransmit(self, packet: SentPacket) -> None:
+    def retransmit(self, packet: SentPacket) -> None:
         self.retransmitted.append(packet)
 
 
@@ -76,7 +78,7 @@ def test_subscribers_get_the_same_payloads_from_the_first_keyframe_packet_on() -
         tracks = [await started("video", publication, leg) for leg in legs]
         packets = [rtp(7), rtp(8, keyframe=True, ts=3000), rtp(9, ts=3000), rtp(11, ts=6000)]
         for packet in packets:
-            await publication.forward(packet)  # sent before forward returns: no queue, no task
+            publication.forward(packet)  # sent before forward returns: no queue, no task
         for leg, track in zip(legs, tracks, strict=True):
             assert [p.payload for p in leg.sent] == [p.payload for p in packets[1:]]
             assert all(s.payload is p.payload for s, p in zip(leg.sent, packets[1:], strict=True))
@@ -97,7 +99,7 @@ def test_nothing_is_sent_before_the_subscribers_connection_is_up() -> None:
         track = SubscriberTrack("audio")
         track.bind(leg)
         track.attach(publication)
-        await publication.forward(rtp(1))
+        publication.forward(rtp(1))
         assert track.forwarded == 0 and not leg.sent
         await started("audio", Publication("audio", upstream), FakeLeg())
         assert upstream.keyframe_requests == 0  # audio never asks for keyframes
@@ -111,8 +113,8 @@ def test_a_nack_is_answered_from_the_subscribers_own_history() -> None:
         publication, leg = Publication("video", FakeUpstream()), FakeLeg()
         track = await started("video", publication, leg)
         for seq in range(100, 110):
-            await publication.forward(rtp(seq, keyframe=seq == 100, payload=bytes([seq])))
-        await track.on_nack([103, 105, 40_000])  # 40000 was never sent: nothing to answer
+            publication.forward(rtp(seq, keyframe=seq == 100, payload=bytes([seq])))
+        track.on_nack([103, 105, 40_000])  # 40000 was never sent: nothing to answer
         assert [(p.sequence_number, p.payload) for p in leg.retransmitted] == [
             (103, bytes([103])),
             (105, bytes([105])),
@@ -129,13 +131,13 @@ def test_a_slot_switch_waits_for_a_keyframe_and_keeps_the_numbering_continuous()
         first, second = Publication("video", upstream), Publication("video", upstream)
         leg = FakeLeg()
         track = await started("video", first, leg)
-        await first.forward(rtp(500, keyframe=True))
-        await first.forward(rtp(501))
+        first.forward(rtp(500, keyframe=True))
+        first.forward(rtp(501))
         track.attach(second)
-        await first.forward(rtp(502))  # no longer shown
-        await second.forward(rtp(9000))  # a delta packet: the subscriber could not decode it
-        await second.forward(rtp(9001, keyframe=True, ts=77))
-        await second.forward(rtp(9002, ts=77))
+        first.forward(rtp(502))  # no longer shown
+        second.forward(rtp(9000))  # a delta packet: the subscriber could not decode it
+        second.forward(rtp(9001, keyframe=True, ts=77))
+        second.forward(rtp(9002, ts=77))
         assert [p.sequence_number for p in leg.sent] == [500, 501, 502, 503]
         assert upstream.keyframe_requests == 2  # on start, and on the switch
         await first.close()
@@ -147,15 +149,19 @@ def test_a_slot_switch_waits_for_a_keyframe_and_keeps_the_numbering_continuous()
 def test_a_subscriber_leaving_during_a_fan_out_changes_nothing_for_the_others() -> None:
     async def scenario() -> None:
         publication = Publication("audio", FakeUpstream())
-        legs = [FakeLeg(pause=True) for _ in range(3)]
-        tracks = [await started("audio", publication, leg) for leg in legs]
-        fan_out = asyncio.ensure_future(publication.forward(rtp(1)))
-        await asyncio.sleep(0)  # the fan-out is inside the first send
-        tracks[1].detach()
-        tracks[2].stop()
-        await fan_out  # the snapshot it iterates did not change under it
-        await publication.forward(rtp(2))
-        assert [len(leg.sent) for leg in legs].count(2) == 1  # only the one still attached
+        tracks: list[SubscriberTrack] = []
+
+        def leave() -> None:  # inside the first subscriber's send, the two others leave
+            others = [track for track in tracks if track is not tracks[0]]
+            others[0].detach()
+            others[1].stop()
+
+        legs = [FakeLeg(during_send=leave)] + [FakeLeg() for _ in range(2)]
+        tracks += [await started("audio", publication, leg) for leg in legs]
+        publication.forward(rtp(1))  # the snapshot it iterates does not change under it
+        assert [len(leg.sent) for leg in legs] == [1, 1, 1]
+        publication.forward(rtp(2))
+        assert [len(leg.sent) for leg in legs] == [2, 1, 1]  # only the one still attached
         await publication.close()
 
     run(scenario())

@@ -14,6 +14,7 @@ from aiortc.rtcrtpparameters import (
     RTCRtpSendParameters,
 )
 from aiortc.rtp import HeaderExtensionsMap, RtpPacket, is_rtcp
+from pylibsrtp import Policy, Session
 
 from media_worker.aiortc_hooks.outbound import ABS_SEND_TIME_URI, MID_URI, OutboundLeg
 from media_worker.forwarding.history import SentPacket
@@ -29,11 +30,11 @@ EXTENSIONS = [
 ]
 
 
-class Plaintext:
-    """An SRTP context that leaves packets readable."""
+KEYING = bytes(range(30))  # one SRTP master key and salt: the leg protects, the test reads
 
-    def protect(self, data: bytes) -> bytes:
-        return data
+
+def srtp_session(direction: int) -> Session:
+    return Session(Policy(key=KEYING, ssrc_type=direction))
 
 
 class Relay:
@@ -52,16 +53,17 @@ class FakeDtlsTransport:
     state = "connected"
     _state = DtlsState.CONNECTED
     _stats_id = "transport"
-    _tx_srtp = Plaintext()
-
     def __init__(self) -> None:
+        self._tx_srtp = srtp_session(Policy.SSRC_ANY_OUTBOUND)
+        self._rx_srtp = srtp_session(Policy.SSRC_ANY_INBOUND)  # the browser's side, to read
         self.relay = Relay()
         pair = SimpleNamespace(protocol=self.relay, remote_addr=("127.0.0.1", 9))
         self.transport = SimpleNamespace(_connection=SimpleNamespace(_nominated={1: pair}))
 
     @property
     def rtp(self) -> list[bytes]:
-        return [data for data in self.relay.sent if not is_rtcp(data)]
+        """What the relay carried as RTP, decrypted as the browser would."""
+        return [self._rx_srtp.unprotect(data) for data in self.relay.sent if not is_rtcp(data)]
 
     def _register_rtp_sender(self, sender: object, parameters: object) -> None:
         pass
@@ -69,7 +71,7 @@ class FakeDtlsTransport:
     def _unregister_rtp_sender(self, sender: object) -> None:
         pass
 
-    async def _send_rtp(self, data: bytes) -> None:  # the stock sender's RTCP
+    async def _send_rtp(self, data: bytes) -> None:  # the stock sender's RTCP (plain here)
         await self.relay.send_data(data, ("127.0.0.1", 9))
 
     def _get_stats(self) -> dict[str, object]:
@@ -87,13 +89,13 @@ def test_packets_leave_as_the_legs_own_stream_and_retransmissions_on_rtx() -> No
         transport = FakeDtlsTransport()
         sender = RTCRtpSender("video", transport)  # type: ignore[arg-type]
         leg = OutboundLeg(sender)
-        await leg.send(SentPacket(1, 2, True, b"too early"))  # not started: nothing sent
+        leg.send(SentPacket(1, 2, True, b"too early"))  # not started: nothing sent
         parameters = RTCRtpSendParameters(
             codecs=[VP8, RTX], headerExtensions=EXTENSIONS, muxId="3", rtcp=RTCRtcpParameters()
         )
         await sender.send(parameters)  # what aiortc does once DTLS is up
-        await leg.send(SentPacket(500, 90_000, True, b"frame"))
-        await leg.retransmit(SentPacket(500, 90_000, True, b"frame"))
+        leg.send(SentPacket(500, 90_000, True, b"frame"))
+        leg.retransmit(SentPacket(500, 90_000, True, b"frame"))
         sent, again = (read(data) for data in transport.rtp)
         assert (sent.ssrc, sent.payload_type, sent.sequence_number, sent.timestamp) == (
             sender._ssrc,
