@@ -9,10 +9,11 @@ Checked against aiortc 1.16.0 and aioice 0.13.0 with the rest of the hooks
     sender's SSRC, payload type, its own abs-send-time and mid extensions, encrypted with
     the DTLS transport's `_tx_srtp` session (`srtp.Srtp`) and written to the nominated
     pair's UDP socket (through aioice's `send_data` for a TURN allocation, run at once by
-    `background.run_now`); all of it in plain function calls; it keeps the sender's sender-report counters
-    (`__ntp_timestamp`, `__rtp_timestamp`, `__packet_count`, `__octet_count`) so that the
-    stock RTCP loop sends true sender reports (lip sync, RTT). Retransmissions go on the
-    sender's RTX SSRC and payload type where negotiated (RFC 4588).
+    `background.run_now`), all of it in plain function calls; it keeps the sender's
+    sender-report counters (`__ntp_timestamp`, `__rtp_timestamp`, `__packet_count`,
+    `__octet_count`) so that the stock RTCP loop sends true sender reports (lip sync,
+    RTT). Retransmissions go on the sender's RTX SSRC and payload type where negotiated
+    (RFC 4588).
   - `forbid_encoding(sender)`: the sender's encoder is one that refuses to encode or pack;
     the sender's own loop never gets a frame (the `SubscriberTrack` yields none).
 """
@@ -82,6 +83,7 @@ class OutboundLeg:
         self._packets = 0
         self._octets = 0
         self._srtp = SrtpCache()
+        self._route: tuple[object, Any, tuple[str, int]] | None = None  # pair, sendto, address
         stock_send = sender.send
 
         async def send(parameters: RTCRtpSendParameters) -> None:
@@ -155,11 +157,14 @@ class OutboundLeg:
         pair = transport.transport._connection._nominated.get(1)
         if protected is None or pair is None:
             return
-        protocol = pair.protocol
-        if type(protocol) is aioice.ice.StunProtocol and protocol.transport is not None:
-            protocol.transport.sendto(protected, pair.remote_addr)
+        route = self._route
+        if route is None or route[0] is not pair:
+            route = self._route = _route_of(pair)
+        _, sendto, address = route
+        if sendto is not None:
+            sendto(protected, address)
         else:
-            run_now(_send_relayed(protocol, protected, pair.remote_addr))
+            run_now(_send_relayed(pair.protocol, protected, address))
 
     def _extension(self, now: float) -> bytes:
         if not self._stamps_send_time:
@@ -190,6 +195,17 @@ class OutboundLeg:
             self._extension_head, self._extension_tail = block[:5], block[8:]
         else:
             self._extension_head = block
+
+
+def _route_of(pair: Any) -> tuple[object, Any, tuple[str, int]]:
+    """(pair, the UDP socket's `sendto` or None for a TURN allocation, remote address).
+
+    A plain UDP candidate's datagram transport lives as long as the pair (a new pair is
+    nominated after an ICE restart, and the route is looked up again).
+    """
+    protocol = pair.protocol
+    plain = type(protocol) is aioice.ice.StunProtocol and protocol.transport is not None
+    return pair, protocol.transport.sendto if plain else None, pair.remote_addr
 
 
 async def _send_relayed(protocol: Any, data: bytes, address: tuple[str, int]) -> None:

@@ -54,9 +54,9 @@ from media_worker.aiortc_hooks.introspection import (
     require_attributes,
     unmet,
 )
+from media_worker.aiortc_hooks.srtp import SrtpCache
 from media_worker.forwarding.bitstream import packet_keyframe_detector
 from media_worker.forwarding.losses import MissingPackets
-from media_worker.aiortc_hooks.srtp import SrtpCache
 from media_worker.forwarding.rtp import RtpPacket, parse, unwrap_rtx
 
 logger = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ _SRTP_OK = 0
 class Srtp:
     """Protect and unprotect RTP packets with one aiortc-keyed libsrtp session."""
 
-    __slots__ = ("session", "_context", "_cdata", "_buffer", "_length")
+    __slots__ = ("_buffer", "_cdata", "_context", "_length", "session")
 
     def __init__(self, session: pylibsrtp.Session) -> None:
         self.session = session
@@ -58,7 +58,8 @@ class Srtp:
         length[0] = size
         if function(self._context, self._cdata, length) != _SRTP_OK:
             return None
-        return buffer[0 : length[0]]
+        result: bytes = buffer[0 : length[0]]
+        return result
 
 
 class SrtpCache:

@@ -53,6 +53,7 @@ class FakeDtlsTransport:
     state = "connected"
     _state = DtlsState.CONNECTED
     _stats_id = "transport"
+
     def __init__(self) -> None:
         self._tx_srtp = srtp_session(Policy.SSRC_ANY_OUTBOUND)
         self._rx_srtp = srtp_session(Policy.SSRC_ANY_INBOUND)  # the browser's side, to read

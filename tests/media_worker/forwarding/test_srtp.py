@@ -25,7 +25,9 @@ def test_what_one_side_protects_the_other_reads_back() -> None:
     for sequence_number in (1, 2, 3):
         protected = sender.protect(rtp(sequence_number, bytes([sequence_number]) * 1000))
         assert protected is not None and protected[12:1012] != bytes([sequence_number]) * 1000
-        assert receiver.unprotect(protected) == rtp(sequence_number, bytes([sequence_number]) * 1000)
+        assert receiver.unprotect(protected) == rtp(
+            sequence_number, bytes([sequence_number]) * 1000
+        )
 
 
 def test_pylibsrtp_reads_what_it_protects_and_the_other_way_round() -> None:
@@ -45,7 +47,10 @@ def test_forged_replayed_and_oversized_packets_are_refused_without_an_exception(
     assert receiver.unprotect(forged) is None
     assert receiver.unprotect(protected) == rtp(10)
     assert receiver.unprotect(protected) is None  # a replay
-    assert Srtp(session(Policy.SSRC_ANY_INBOUND, bytes(30))).unprotect(sender.protect(rtp(11)) or b"") is None
+    assert (
+        Srtp(session(Policy.SSRC_ANY_INBOUND, bytes(30))).unprotect(sender.protect(rtp(11)) or b"")
+        is None
+    )
     assert sender.protect(rtp(12, bytes(1600))) is None
 
 
