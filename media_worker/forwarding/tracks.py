@@ -14,7 +14,9 @@ task and no coroutine between receiving a packet and sending its copies: plain c
 - Keyframes: a video subscriber forwards nothing until a packet that starts a keyframe
   (told from the payload descriptor), and asks the publisher for one as soon as its sender
   starts and whenever it is attached to another publication, so a late joiner sees video
-  at once. Until its sender starts, a subscriber forwards nothing.
+  at once; and again (rate-limited) for each delta packet it has to drop meanwhile, since
+  a request made before the publisher's first packet, or the keyframe itself, may be
+  lost. Until its sender starts, a subscriber forwards nothing.
   PLI/FIR from subscribers are passed upstream, rate-limited by `KeyframeRequests`.
 - Loss: each subscriber keeps what it sent (`RetransmissionHistory`) and answers its
   browser's NACKs from it (the leg wraps them in RTX where negotiated).
@@ -166,6 +168,8 @@ class SubscriberTrack(MediaStreamTrack):
         if self._waiting_for_keyframe:
             if not packet.keyframe:
                 self.dropped += 1
+                if self._publication is not None:  # the request may have been lost
+                    self._publication.request_keyframe()
                 return
             self._waiting_for_keyframe = False
         if self._new_source:

@@ -24,11 +24,14 @@ class FakeClock:
 class FakeUpstream:
     """Records what a publication asks of its publisher."""
 
-    def __init__(self) -> None:
+    def __init__(self, publisher_known: bool = True) -> None:
         self.keyframe_requests = 0
         self.caps: list[int | None] = []
+        self.publisher_known = publisher_known  # False: no packet yet, a PLI has no SSRC
 
     def request_keyframe(self) -> bool:
+        if not self.publisher_known:
+            return False
         self.keyframe_requests += 1
         return True
 
@@ -120,6 +123,23 @@ def test_a_nack_is_answered_from_the_subscribers_own_history() -> None:
             (105, bytes([105])),
         ]
         assert track.retransmitted == 2
+        await publication.close()
+
+    run(scenario())
+
+
+def test_a_keyframe_request_lost_before_the_publishers_first_packet_is_made_again() -> None:
+    async def scenario() -> None:
+        upstream = FakeUpstream(publisher_known=False)
+        publication, leg = Publication("video", upstream), FakeLeg()
+        await started("video", publication, leg)  # asks for a keyframe: nobody to ask yet
+        assert upstream.keyframe_requests == 0
+        upstream.publisher_known = True
+        publication.forward(rtp(7))  # the publisher's first packet, a delta: dropped, asked
+        publication.forward(rtp(8))  # the next one is asked for no more often than allowed
+        assert upstream.keyframe_requests == 1 and not leg.sent
+        publication.forward(rtp(9, keyframe=True))
+        assert [p.sequence_number for p in leg.sent] == [9]
         await publication.close()
 
     run(scenario())
