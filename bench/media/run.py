@@ -150,7 +150,7 @@ async def measure(
     cpu_after = await worker.call("cpu") if worker else (0.0, 0.0)
     after = await worker.call("counters") if worker else {}
     elapsed = end - start
-    receiving = [p for p in participants if p.inboxes["video"].task is not None]
+    receiving = [p for p in participants if p.receives]
     return Window(
         calls=calls,
         seconds=elapsed,

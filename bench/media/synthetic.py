@@ -1,17 +1,20 @@
-"""The benchmark's browsers: pre-encoded synthetic media sent and received without codecs.
+"""The benchmark's browsers: pre-encoded synthetic media sent and received as RTP packets.
 
 The load must cost as little as possible, or the load generator saturates before the
-worker: media is encoded once (`encode_media`, 640x480 30 fps VP8 at ~1 Mbps from lavfi's
-testsrc2, and Opus), then each `Participant` sends those packets in real time
-(`PacketSource`) and reads what it receives through the worker's own pass-through
-receivers, counting frames and timing each video frame from the moment its sender took it.
-A PLI restarts the stream at its keyframe, as a browser's encoder would answer it.
+worker: media is encoded and packetized once (`encode_media`: 640x480 30 fps VP8 at
+~1 Mbps from lavfi's testsrc2, and Opus), then each `Participant` runs on the worker's own
+packet path (`media_worker.aiortc_hooks`): a `PacketSource` sends each frame's packets on a
+timer through an `OutboundLeg` of its sender (no encoder, no packetizer, no task per
+frame), and each receiver is tapped in the socket's callback (`RtpTap`, `InboundStream`:
+statistics, NACKs, RTX) and its packets assembled into whole frames by the worker's own
+assemblers, counting frames and timing each video frame from the moment its first packet
+was sent. aiortc keeps ICE, DTLS, SDP and RTCP. A PLI restarts the stream at its keyframe,
+as a browser's encoder would answer it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import fractions
 import itertools
 import random
@@ -32,8 +35,13 @@ from aiortc import (
     RTCSessionDescription,
 )
 
-from media_worker.aiortc_hooks import pass_through
+from media_worker.aiortc_hooks import outbound, packet_path, pass_through
+from media_worker.aiortc_hooks.background import spawn
 from media_worker.codecs import VideoCodec, codec_preferences, mime_type
+from media_worker.forwarding.assembly import AudioPassThrough, VideoFrameAssembler
+from media_worker.forwarding.bitstream import vp8_packet_starts_keyframe
+from media_worker.forwarding.history import SentPacket
+from media_worker.forwarding.rtp import RtpPacket
 
 WIDTH, HEIGHT, FPS = 640, 480, 30
 VIDEO_BITRATE = 1_000_000
@@ -41,12 +49,16 @@ SECONDS = 10
 #: A gap between two received video frames longer than this is a freeze (about five
 #: frames at 30 fps; a viewer notices it).
 FREEZE = 0.15
+CLOCK_RATES = {"audio": 48_000, "video": 90_000}
+PERIODS = {"audio": 0.02, "video": 1 / FPS}
 
 
 @dataclass(frozen=True)
 class EncodedMedia:
-    video: list[bytes]  # frame 0 is the only keyframe
-    audio: list[bytes]  # 20 ms Opus packets
+    """Each frame as the RTP payloads that carry it; video frame 0 is the only keyframe."""
+
+    video: list[list[bytes]]  # VP8 payloads (RFC 7741 descriptor first)
+    audio: list[list[bytes]]  # one 20 ms Opus packet each
 
 
 def encode_media(seconds: int = SECONDS) -> EncodedMedia:
@@ -77,7 +89,18 @@ def encode_media(seconds: int = SECONDS) -> EncodedMedia:
             frame.pts = index
             video.extend(bytes(packet) for packet in encoder.encode(frame))
     video.extend(bytes(packet) for packet in encoder.encode(None))
-    return EncodedMedia(video=video, audio=_encode_opus(seconds))
+    return EncodedMedia(video=_packetized(video), audio=[[p] for p in _encode_opus(seconds)])
+
+
+def _packetized(frames: list[bytes]) -> list[list[bytes]]:
+    """Each VP8 frame as the payloads a browser would send it in (aiortc's payloader)."""
+    packetizer = pass_through.Packetizer("video/VP8")
+    payloads = []
+    for data in frames:
+        packet = av.Packet(data)
+        packet.pts, packet.time_base = 0, fractions.Fraction(1, 90_000)
+        payloads.append(packetizer.pack(packet)[0])
+    return payloads
 
 
 def _encode_opus(seconds: int) -> list[bytes]:
@@ -96,43 +119,74 @@ def _encode_opus(seconds: int) -> list[bytes]:
     return packets
 
 
-class PacketSource(MediaStreamTrack):
-    """Sends pre-encoded frames in real time; records when each video frame was taken."""
+class PacketSource:
+    """Sends one kind of pre-packetized media in real time through a sender's leg.
 
-    def __init__(self, kind: str, frames: list[bytes]) -> None:
-        super().__init__()
+    A timer sends each frame's packets (sequence numbers counting up, the frame's RTP
+    timestamp, the marker bit on its last packet) and records when each video frame was
+    sent, by its payloads (which the worker forwards unchanged).
+    """
+
+    def __init__(self, kind: str, frames: list[list[bytes]]) -> None:
         self.kind = kind
         self._frames = frames
-        self._clock_rate = 90_000 if kind == "video" else 48_000
-        self._step = self._clock_rate // FPS if kind == "video" else 960
-        self._period = 1 / FPS if kind == "video" else 0.02
+        self._keys = [b"".join(payloads) for payloads in frames] if kind == "video" else []
+        self._step = CLOCK_RATES[kind] // FPS if kind == "video" else 960
+        self._period = PERIODS[kind]
         self._index = 0
         self._count = 0
-        self._start: float | None = None
+        self._sequence = random.randrange(1 << 16)  # noqa: S311 - not a secret
+        self._start = 0.0
+        self._leg: outbound.OutboundLeg | None = None
+        self._timer: asyncio.TimerHandle | None = None
         self.sent_at: dict[bytes, float] = {}
+
+    def start(self, leg: outbound.OutboundLeg) -> None:
+        self._leg = leg
+        loop = asyncio.get_running_loop()
+        self._start = loop.time()
+        self._timer = loop.call_at(self._start, self._tick)
 
     def restart_at_keyframe(self) -> None:
         if self.kind == "video":
             self._index = 0
 
-    async def recv(self) -> av.Packet[Any]:
-        if self.readyState != "live":
-            raise MediaStreamError
-        now = time.monotonic()
-        if self._start is None:
-            self._start = now
-        due = self._start + self._count * self._period
-        if due > now:
-            await asyncio.sleep(due - now)
-        data = self._frames[self._index]
-        packet = av.Packet(data)
-        packet.pts = self._count * self._step
-        packet.time_base = fractions.Fraction(1, self._clock_rate)
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _tick(self) -> None:
+        assert self._leg is not None
+        payloads = self._frames[self._index]
+        timestamp = (self._count * self._step) & 0xFFFFFFFF
+        if self.kind == "video":
+            self.sent_at[self._keys[self._index]] = time.monotonic()
+        last = len(payloads) - 1
+        for position, payload in enumerate(payloads):
+            sequence = self._sequence
+            self._sequence = (sequence + 1) & 0xFFFF
+            self._leg.send(SentPacket(sequence, timestamp, position == last, payload))
         self._index = (self._index + 1) % len(self._frames)
         self._count += 1
-        if self.kind == "video":
-            self.sent_at[data] = time.monotonic()
-        return packet
+        due = self._start + self._count * self._period
+        self._timer = asyncio.get_running_loop().call_at(due, self._tick)
+
+
+class _Silent(MediaStreamTrack):
+    """The track a benchmark sender holds: it never yields (its leg sends the packets)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self._stopped = asyncio.Event()
+
+    async def recv(self) -> av.Packet[Any]:
+        await self._stopped.wait()
+        raise MediaStreamError
+
+    def stop(self) -> None:
+        self._stopped.set()
+        super().stop()
 
 
 @dataclass
@@ -141,7 +195,6 @@ class Inbox:
 
     arrivals: list[float] = field(default_factory=list)
     latencies: list[tuple[float, float]] = field(default_factory=list)  # (arrival, latency)
-    task: asyncio.Task[None] | None = None
 
     def frames_between(self, start: float, end: float) -> int:
         return sum(1 for t in self.arrivals if start <= t < end)
@@ -155,6 +208,36 @@ class Inbox:
 
     def latencies_between(self, start: float, end: float) -> list[float]:
         return [latency for t, latency in self.latencies if start <= t < end]
+
+
+class FrameCounter:
+    """One tapped receiver's packets assembled into whole frames, counted in an inbox."""
+
+    def __init__(self, receiver: RTCRtpReceiver, inbox: Inbox, source: PacketSource | None) -> None:
+        self._receiver = receiver
+        self._inbox = inbox
+        self._source = source
+        self._assembler: AudioPassThrough | VideoFrameAssembler
+        if receiver.track.kind == "video":
+            self._assembler = VideoFrameAssembler(vp8_packet_starts_keyframe)
+        else:
+            self._assembler = AudioPassThrough()
+
+    def __call__(self, packet: RtpPacket) -> None:
+        keyframe_wanted, frames = self._assembler.add(
+            packet.sequence_number, packet.timestamp, packet.marker, packet.payload
+        )
+        if keyframe_wanted:
+            spawn(self._receiver._send_rtcp_pli(packet.ssrc))
+        if not frames:
+            return
+        now = time.monotonic()
+        inbox, sent_at = self._inbox, self._source.sent_at if self._source else None
+        for data, _, _ in frames:
+            inbox.arrivals.append(now)
+            sent = sent_at.get(data) if sent_at is not None else None
+            if sent is not None:
+                inbox.latencies.append((now, now - sent))
 
 
 class Participant:
@@ -185,24 +268,31 @@ class Participant:
         }
         self.inboxes = {"audio": Inbox(), "video": Inbox()}
         self._receivers: list[RTCRtpTransceiver] = []
+        self._senders: list[tuple[PacketSource, outbound.OutboundLeg]] = []
         self._loss = loss
         self._nack = nack
         self.dropped_on_arrival = 0
         for kind, source in self.sources.items() if sends else ():
-            transceiver = self.pc.addTransceiver(source, direction="sendonly")
+            transceiver = self.pc.addTransceiver(_Silent(kind), direction="sendonly")
             transceiver.setCodecPreferences(codec_preferences(kind, VideoCodec.VP8))
+            outbound.forbid_encoding(transceiver.sender)
+            self._senders.append((source, outbound.OutboundLeg(transceiver.sender)))
             pass_through.intercept_feedback(
                 transceiver.sender,
                 on_keyframe_request=source.restart_at_keyframe,
                 on_remb=lambda bps: None,
+                on_nack=lambda lost: None,  # no loss between the generator and the worker
             )
         for _ in range(slots):
             for kind in ("audio", "video"):
                 transceiver = self.pc.addTransceiver(kind, direction="recvonly")
                 transceiver.setCodecPreferences(codec_preferences(kind, VideoCodec.VP8))
-                mime = mime_type(kind, VideoCodec.VP8)
-                pass_through.install_pass_through(transceiver.receiver, mime)
+                packet_path.forbid_decoding(transceiver.receiver)
                 self._receivers.append(transceiver)
+
+    @property
+    def receives(self) -> bool:
+        return bool(self._receivers)
 
     async def offer(self) -> str:
         await self.pc.setLocalDescription(await self.pc.createOffer())
@@ -211,67 +301,59 @@ class Participant:
     async def accept(self, answer: str, sender: Participant) -> None:
         """Apply the answer; `sender` is who this participant's slot shows (for latency)."""
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
-        self.start_reading(sender)
+        self.start(sender)
 
     async def answer(self, offer: str, sender: Participant) -> str:
         """Answer `sender`'s offer directly, without the worker (the latency baseline)."""
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
         await self.pc.setLocalDescription(await self.pc.createAnswer())
-        self.start_reading(sender)
+        self.start(sender)
         return self.pc.localDescription.sdp
 
-    def start_reading(self, sender: Participant) -> None:
-        if self._receivers and (self._loss or not self._nack):
-            self._degrade(self._receivers[0].receiver)
+    def start(self, sender: Participant | None) -> None:
+        """Start sending, and count what the first slot receives from `sender`."""
+        for source, leg in self._senders:
+            source.start(leg)
+        if not self._receivers:
+            return
+        tap = packet_path.RtpTap(self._receivers[0].receiver.transport)
+        packet_path.receive_inline(tap)
         for transceiver in self._receivers[:2]:
-            inbox = self.inboxes[transceiver.kind]
-            source = sender.sources[transceiver.kind]
-            inbox.task = asyncio.create_task(_read(transceiver.receiver.track, inbox, source))
+            kind, receiver = transceiver.kind, transceiver.receiver
+            inbound = packet_path.InboundStream(receiver, mime_type(kind, VideoCodec.VP8))
+            source = sender.sources[kind] if sender is not None else None
+            inbound.forward_to(FrameCounter(receiver, self.inboxes[kind], source))
+            tap.add(inbound)
+        if self._loss or not self._nack:
+            self._degrade(tap)
 
-    def _degrade(self, receiver: RTCRtpReceiver) -> None:
+    def _degrade(self, tap: packet_path.RtpTap) -> None:
         """Drop `loss` of the received RTP packets; without `nack`, never send a NACK.
 
-        A benchmark-only hook into aiortc's internals (the DTLS transport's handler of
-        decrypted RTP, the receivers' NACK sender), seeded so that runs compare.
+        Seeded, so that runs compare.
         """
-        transport = receiver.transport
-        deliver = transport._handle_rtp_data
+        deliver = tap.handle_decrypted
         chance = random.Random(13)  # noqa: S311 - a loss pattern, not a secret
 
-        async def lossy(data: bytes, arrival_time_ms: int) -> None:
+        def lossy(data: bytes) -> bool:
             if chance.random() < self._loss:
                 self.dropped_on_arrival += 1
-                return
-            await deliver(data, arrival_time_ms)
+                return True
+            return deliver(data)
 
-        transport._handle_rtp_data = lossy  # type: ignore[method-assign]
+        tap.handle_decrypted = lossy  # type: ignore[method-assign]
         if not self._nack:
             for transceiver in self._receivers:
                 transceiver.receiver._send_rtcp_nack = _no_nack  # type: ignore[method-assign]
 
     async def close(self) -> None:
+        for source in self.sources.values():
+            source.stop()
         await self.pc.close()
-        for inbox in self.inboxes.values():
-            if inbox.task is not None:
-                inbox.task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await inbox.task
 
 
 async def _no_nack(media_ssrc: int, lost: list[int]) -> None:
     return None
-
-
-async def _read(track: MediaStreamTrack, inbox: Inbox, source: PacketSource | None) -> None:
-    with contextlib.suppress(MediaStreamError):
-        while True:
-            packet = await track.recv()
-            now = time.monotonic()
-            inbox.arrivals.append(now)
-            if source is not None and isinstance(packet, av.Packet):
-                sent = source.sent_at.get(bytes(packet))
-                if sent is not None:
-                    inbox.latencies.append((now, now - sent))
 
 
 Join = Callable[[str, str, str], Awaitable[str]]
@@ -297,4 +379,5 @@ async def connect_direct(media: EncodedMedia) -> list[Participant]:
     receiver = Participant(media, sends=False, slots=1)
     answer = await receiver.answer(await sender.offer(), sender=sender)
     await sender.pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+    sender.start(None)
     return [sender, receiver]
