@@ -74,6 +74,7 @@ class OutboundLeg:
     def __init__(self, sender: RTCRtpSender) -> None:
         require_attributes(sender, _SENDER_REPORT_FIELDS)
         self._sender = sender
+        self._report: dict[str, object] = vars(sender)
         self._payload_type: int | None = None
         self._rtx_payload_type: int | None = None
         self._rtx_sequence = secrets.randbelow(1 << 16)
@@ -109,10 +110,11 @@ class OutboundLeg:
         self._packets += 1
         self._octets += len(packet.payload)
         ntp, rtp, count, octets = _SENDER_REPORT_FIELDS
-        setattr(sender, ntp, int((now + NTP_UNIX_OFFSET) * (1 << 32)))
-        setattr(sender, rtp, packet.timestamp)
-        setattr(sender, count, self._packets)
-        setattr(sender, octets, self._octets)
+        report = self._report  # the sender's own attributes, written as its loop would
+        report[ntp] = int((now + NTP_UNIX_OFFSET) * (1 << 32))
+        report[rtp] = packet.timestamp
+        report[count] = self._packets
+        report[octets] = self._octets
         self._transmit(data)
 
     def retransmit(self, packet: SentPacket) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 HISTORY_SIZE = 512
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs twice as much to create
 class SentPacket:
     sequence_number: int
     timestamp: int

@@ -33,24 +33,21 @@ class RtpPacket:
 
 def parse(data: bytes) -> RtpPacket | None:
     """The packet in `data`, or None when it is not a well-formed RTP packet."""
-    if len(data) < FIXED_HEADER.size:
+    size = len(data)
+    if size < FIXED_HEADER.size:
         return None
     first, second, sequence_number, timestamp, ssrc = FIXED_HEADER.unpack_from(data)
     if first >> 6 != RTP_VERSION:
         return None
     offset = FIXED_HEADER.size + 4 * (first & 0x0F)
     if first & 0x10:
-        if len(data) < offset + 4:
+        if size < offset + 4:
             return None
-        offset += 4 + 4 * int.from_bytes(data[offset + 2 : offset + 4], "big")
-    end = len(data)
-    if first & 0x20:
-        end -= data[-1]
+        offset += 4 + 4 * (data[offset + 2] << 8 | data[offset + 3])
+    end = size - data[-1] if first & 0x20 else size
     if offset > end:
         return None
-    return RtpPacket(
-        ssrc, second & 0x7F, sequence_number, timestamp, bool(second & 0x80), data[offset:end]
-    )
+    return RtpPacket(ssrc, second & 0x7F, sequence_number, timestamp, second > 127, data[offset:end])
 
 
 def unwrap_rtx(packet: RtpPacket, *, payload_type: int, ssrc: int) -> RtpPacket | None:
@@ -85,7 +82,7 @@ def serialize(
         timestamp,
         ssrc,
     )
-    return header + extension + payload
+    return b"".join((header, extension, payload))  # one copy of the payload, not two
 
 
 def newer(a: int, b: int) -> bool:
