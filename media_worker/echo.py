@@ -89,7 +89,7 @@ class EchoSessions:
             kind: await _kind_stats(
                 transceiver,
                 peer.inbound[kind],
-                peer.publications[kind].received.bits_per_second(),
+                peer.publications[kind].received_bits_per_second(),
             )
             for kind, transceiver in peer.own_transceivers.items()
         }

@@ -157,7 +157,8 @@ class WorkerPeer:
                 tap = taps[id(transport)] = packet_path.RtpTap(transport)
                 packet_path.receive_inline(tap)
             inbound = packet_path.InboundStream(receiver, self.mime_types[kind])
-            publication = Publication(kind, pass_through.UpstreamFeedback(inbound))
+            feedback = pass_through.UpstreamFeedback(inbound)
+            publication = Publication(kind, feedback, metered=loopback)
             inbound.forward_to(publication.forward)
             tap.add(inbound)
             self.inbound[kind] = inbound

@@ -47,7 +47,9 @@ def parse(data: bytes) -> RtpPacket | None:
     end = size - data[-1] if first & 0x20 else size
     if offset > end:
         return None
-    return RtpPacket(ssrc, second & 0x7F, sequence_number, timestamp, second > 127, data[offset:end])
+    return RtpPacket(
+        ssrc, second & 0x7F, sequence_number, timestamp, second > 127, data[offset:end]
+    )
 
 
 def unwrap_rtx(packet: RtpPacket, *, payload_type: int, ssrc: int) -> RtpPacket | None:

@@ -228,15 +228,21 @@ class Publication:
     """One participant's published track, fanned out to the attached subscribers."""
 
     def __init__(
-        self, kind: str, upstream: Upstream, *, clock: Callable[[], float] = time.monotonic
+        self,
+        kind: str,
+        upstream: Upstream,
+        *,
+        metered: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ):
+        """`metered`: measure the received bitrate (the device check's echo shows it)."""
         self.kind = kind
         self._upstream = upstream
         self._subscribers: set[SubscriberTrack] = set()
         self._estimates: dict[SubscriberTrack, int] = {}
         self._keyframes = KeyframeRequests(upstream.request_keyframe, clock=clock)
         self._fan_out: tuple[SubscriberTrack, ...] = ()
-        self.received = RateMeter(clock=clock)
+        self._received = RateMeter(clock=clock) if metered else None
         self.packets_received = 0
 
     @property
@@ -248,6 +254,10 @@ class Publication:
         """The lowest bitrate a subscriber estimated it can receive (REMB), if any."""
         return min(self._estimates.values(), default=None)
 
+    def received_bits_per_second(self) -> float:
+        """The publisher's recent bitrate, if `metered` (0.0 otherwise)."""
+        return 0.0 if self._received is None else self._received.bits_per_second()
+
     @property
     def subscribers(self) -> frozenset[SubscriberTrack]:
         return frozenset(self._subscribers)
@@ -255,7 +265,8 @@ class Publication:
     def forward(self, packet: RtpPacket) -> None:
         """A packet from the publisher: send it to every subscriber, in this call."""
         self.packets_received += 1
-        self.received.add(len(packet.payload))
+        if self._received is not None:
+            self._received.add(len(packet.payload))
         for subscriber in self._fan_out:  # a snapshot: subscribers may change meanwhile
             subscriber.forward(packet)
 
