@@ -23,7 +23,7 @@ async def compare(calls: int, rounds: int, seconds: float) -> dict[str, float]:
     per_call: dict[str, list[float]] = {loop: [] for loop in LOOPS}
     for _ in range(rounds):
         for loop in LOOPS:
-            window = await loaded(media, loop, calls, seconds)
+            window = await loaded(media, calls, seconds, loop=loop)
             per_call[loop].append(window.worker_cpu / calls)
             print(loop, json.dumps(window.summary()), flush=True)
     return {loop: round(statistics.fmean(values), 4) for loop, values in per_call.items()}
