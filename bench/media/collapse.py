@@ -3,7 +3,9 @@
 Prints the share of all samples spent inside each function (inclusive, deepest first
 excluded: a function that recurses counts once per sample) and in each function's own code
 (self), the top `--top` of each, so the step-by-step table in `bench/media/README.md` can be
-read off a profile.
+read off a profile. With `--busy`, samples waiting in the event loop's `epoll_pwait` (which
+py-spy's `--native` mode records as if busy) are left out, so the shares are of the time
+the worker was working.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+#: The leaf frame of a sample in which the event loop waits for the sockets.
+IDLE_LEAF = "epoll_pwait"
 
-def summarize(lines: list[str]) -> tuple[int, Counter[str], Counter[str]]:
+
+def summarize(
+    lines: list[str], *, busy_only: bool = False
+) -> tuple[int, Counter[str], Counter[str]]:
     total = 0
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
@@ -23,6 +30,8 @@ def summarize(lines: list[str]) -> tuple[int, Counter[str], Counter[str]]:
             continue
         count = int(count_text)
         frames = [_short(frame) for frame in stack.split(";")]
+        if busy_only and frames[-1].startswith(IDLE_LEAF):
+            continue
         total += count
         for frame in set(frames):
             inclusive[frame] += count
@@ -41,8 +50,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("profile")
     parser.add_argument("--top", type=int, default=45)
+    parser.add_argument("--busy", action="store_true", help="leave out the idle event loop")
     args = parser.parse_args()
-    total, inclusive, own = summarize(Path(args.profile).read_text().splitlines())
+    lines = Path(args.profile).read_text().splitlines()
+    total, inclusive, own = summarize(lines, busy_only=args.busy)
     print(f"{total} samples")
     for title, counter in (("inclusive", inclusive), ("self", own)):
         print(f"--- {title}")

@@ -20,7 +20,9 @@ from bench.media.run import WorkerProcess
 from bench.media.synthetic import Participant, connect_call, encode_media
 
 
-async def _profile(calls: int, seconds: int, output: str, rate: int, loop: str) -> None:
+async def _profile(
+    calls: int, seconds: int, output: str, rate: int, loop: str, native: bool
+) -> None:
     media = encode_media()
     participants: list[Participant] = []
     with WorkerProcess("forward", loop) as worker:
@@ -30,7 +32,8 @@ async def _profile(calls: int, seconds: int, output: str, rate: int, loop: str) 
         pid = await worker.call("pid")
         py_spy = str(Path(sys.executable).with_name("py-spy"))
         command = [py_spy, "record", "--pid", str(pid), "--duration", str(seconds)]
-        command += ["--rate", str(rate), "--format", "raw", "--output", output, "--nonblocking"]
+        command += ["--rate", str(rate), "--format", "raw", "--output", output]
+        command += ["--native"] if native else ["--nonblocking"]
         spy = await asyncio.create_subprocess_exec(*command, stdout=sys.stderr)
         await spy.wait()
         for participant in participants:
@@ -52,9 +55,16 @@ def main() -> None:
         help="asyncio (default): py-spy sees no Python frames inside uvloop's C loop, and "
         "counts its waiting as busy",
     )
+    parser.add_argument(
+        "--native",
+        action="store_true",
+        help="also sample C frames (libuv, libsrtp, the kernel calls); pauses the worker at "
+        "each sample, and counts the loop's waiting: the summary leaves that out",
+    )
     args = parser.parse_args()
-    asyncio.run(_profile(args.calls, args.seconds, args.output, args.rate, args.loop))
+    asyncio.run(_profile(args.calls, args.seconds, args.output, args.rate, args.loop, args.native))
     summary = [sys.executable, "-m", "bench.media.collapse", args.output]
+    summary += ["--busy"] if args.native else []
     subprocess.run(summary, check=True)  # noqa: S603  # our own module, our own file
 
 
