@@ -13,9 +13,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 
-from bench.media.run import loaded
+from bench.media.run import alternate
 from bench.media.synthetic import encode_media
 
 MODES = ("forward", "floor")
@@ -23,15 +22,10 @@ MODES = ("forward", "floor")
 
 async def compare(calls: list[int], rounds: int, seconds: float) -> dict[str, dict[str, float]]:
     media = encode_media()
+    variants = {mode: {"mode": mode} for mode in MODES}
     means: dict[str, dict[str, float]] = {}
     for count in calls:
-        per_call: dict[str, list[float]] = {mode: [] for mode in MODES}
-        for _ in range(rounds):
-            for mode in MODES:
-                window = await loaded(media, count, seconds, mode=mode)
-                per_call[mode].append(window.worker_cpu / count)
-                print(mode, json.dumps(window.summary()), flush=True)
-        mean = {mode: round(statistics.fmean(values), 4) for mode, values in per_call.items()}
+        mean = await alternate(media, count, rounds, seconds, variants)
         mean["floor_share"] = round(mean["floor"] / mean["forward"], 3)
         means[f"{count} calls"] = mean
     return means

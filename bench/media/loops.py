@@ -10,23 +10,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 
-from bench.media.run import loaded
+from bench.media.run import alternate
 from bench.media.synthetic import encode_media
 
 LOOPS = ("asyncio", "uvloop")
 
 
 async def compare(calls: int, rounds: int, seconds: float) -> dict[str, float]:
-    media = encode_media()
-    per_call: dict[str, list[float]] = {loop: [] for loop in LOOPS}
-    for _ in range(rounds):
-        for loop in LOOPS:
-            window = await loaded(media, calls, seconds, loop=loop)
-            per_call[loop].append(window.worker_cpu / calls)
-            print(loop, json.dumps(window.summary()), flush=True)
-    return {loop: round(statistics.fmean(values), 4) for loop, values in per_call.items()}
+    variants = {loop: {"loop": loop} for loop in LOOPS}
+    return await alternate(encode_media(), calls, rounds, seconds, variants)
 
 
 def main() -> None:

@@ -199,6 +199,21 @@ async def loaded(
     return window
 
 
+async def alternate(
+    media: EncodedMedia, calls: int, rounds: int, seconds: float, variants: dict[str, Any]
+) -> dict[str, float]:
+    """Each named variant of the worker (keyword arguments of `loaded`) under the same
+    calls, one after the other `rounds` times, so that all see the same machine; prints
+    each window and returns the mean CPU per call of each variant."""
+    per_call: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name, options in variants.items():
+            window = await loaded(media, calls, seconds, **options)
+            per_call[name].append(window.worker_cpu / calls)
+            print(name, json.dumps(window.summary()), flush=True)
+    return {name: round(statistics.fmean(values), 4) for name, values in per_call.items()}
+
+
 async def lossy(media: EncodedMedia, seconds: float, loss: float = 0.02) -> dict[str, Any]:
     """Two forwarded calls at once, each dropping `loss` of what one participant receives:
     one answers the losses with NACK and retransmission, the other cannot (no NACKs)."""
