@@ -455,9 +455,9 @@ def _expectations() -> list[tuple[str, Callable[..., Any], set[str]]]:
             {"RTCP_PSFB_PLI", "RTCP_PSFB_FIR", "unpack_remb_fci", "_ssrc"},
         ),
         (
-            "RTCDtlsTransport._handle_rtcp_data dispatches through _handle_rtcp_packet",
+            "RTCDtlsTransport._handle_rtcp_data parses, routes, dispatches _handle_rtcp_packet",
             rtcdtlstransport.RTCDtlsTransport._handle_rtcp_data,
-            {"_handle_rtcp_packet"},
+            {"RtcpPacket", "parse", "_rtp_router", "route_rtcp", "_handle_rtcp_packet"},
         ),
         (
             "RemoteStreamTrack keeps its frames in _queue",

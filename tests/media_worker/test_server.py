@@ -79,6 +79,16 @@ class Harness:
         while await self.status_of(path) != status:
             await asyncio.sleep(0.02)
 
+    async def registry_status(self, awaited: str, within: float = 5.0) -> str:
+        """The registry entry's status once it is `awaited`, or as it is after `within` s:
+        the entry is written just after `/ready` changes, by another thread."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            status = str((await asyncio.to_thread(MediaWorker.get, "w1")).status)
+            if status == awaited or asyncio.get_running_loop().time() > deadline:
+                return status
+            await asyncio.sleep(0.02)
+
     async def offer(self, room: str, participant: str) -> object:
         return await asyncio.to_thread(self.client.offer, self.endpoint, room, participant, OFFER)
 
@@ -95,7 +105,7 @@ def test_stop_drains_until_the_last_call_ends_then_withdraws_and_closes() -> Non
         await harness.offer("c1", "p1")
         harness.stop.set()
         await harness.until("/ready", 503)
-        seen: dict[str, object] = {"status": MediaWorker.get("w1").status}
+        seen: dict[str, object] = {"status": await harness.registry_status("draining")}
         with pytest.raises(MediaUnavailable):
             await harness.offer("c2", "p1")
         await harness.offer("c1", "p2")  # joining the call in progress still works
