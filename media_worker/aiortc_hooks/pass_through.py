@@ -72,7 +72,7 @@ from aiortc.codecs.vpx import Vp8Encoder
 from aiortc.jitterbuffer import JitterBuffer
 from aiortc.rtp import RtpPacket
 
-from media_worker.aiortc_hooks import outbound, packet_path, srtp
+from media_worker.aiortc_hooks import outbound, packet_path, sending, srtp
 from media_worker.aiortc_hooks.introspection import code_names, require_attributes
 from media_worker.aiortc_hooks.outbound import TranscodingForbidden
 from media_worker.errors import IncompatibleAiortc
@@ -502,7 +502,8 @@ def check_compatible() -> None:
         problems.append("RTCRtpReceiver no longer holds a JitterBuffer")
     if not isinstance(getattr(receiver, _RECEIVER_DECODER_QUEUE, None), queue.Queue):
         problems.append("RTCRtpReceiver no longer holds a queue.Queue for its decoder")
-    problems += packet_path.problems() + outbound.problems() + srtp.problems()
+    problems += packet_path.problems() + outbound.problems() + sending.problems()
+    problems += srtp.problems()
     if problems:
         raise IncompatibleAiortc(
             f"aiortc {aiortc.__version__} breaks media_worker.aiortc_hooks.pass_through "

@@ -30,8 +30,7 @@ _SRTP_OK = 0
 
 
 class Srtp:
-    """Protect and unprotect RTP packets (and unprotect RTCP) with one aiortc-keyed
-    libsrtp session."""
+    """Protect and unprotect RTP and RTCP packets with one aiortc-keyed libsrtp session."""
 
     __slots__ = ("_buffer", "_cdata", "_context", "_length", "session")
 
@@ -50,6 +49,10 @@ class Srtp:
         """The plain RTP packet in SRTP `packet`, or None if it fails authentication or
         replay checks (libsrtp drops it, as aiortc would)."""
         return self._process(packet, _lib.srtp_unprotect)
+
+    def protect_rtcp(self, packet: bytes) -> bytes | None:
+        """The SRTCP packet for a plain RTCP compound packet, or None (as `protect`)."""
+        return self._process(packet, _lib.srtp_protect_rtcp)
 
     def unprotect_rtcp(self, packet: bytes) -> bytes | None:
         """The plain RTCP compound packet in SRTCP `packet`, or None (as `unprotect`)."""
@@ -87,7 +90,7 @@ class SrtpCache:
 def problems() -> list[str]:
     """What no longer holds of pylibsrtp's internals this module uses (empty when all do)."""
     found = []
-    for name in ("srtp_protect", "srtp_unprotect", "srtp_unprotect_rtcp"):
+    for name in ("srtp_protect", "srtp_unprotect", "srtp_protect_rtcp", "srtp_unprotect_rtcp"):
         if not hasattr(_lib, name):
             found.append(f"pylibsrtp's binding no longer exports {name}")
     if not hasattr(pylibsrtp, "SRTP_MAX_SRTCP_TRAILER_LEN"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 from aiortc import RTCRtpSender
 from aiortc.rtcdtlstransport import State as DtlsState
 from aiortc.rtcrtpparameters import (
@@ -19,6 +20,7 @@ from pylibsrtp import Policy, Session
 
 from media_worker.aiortc_hooks.outbound import ABS_SEND_TIME_URI, MID_URI, OutboundLeg
 from media_worker.aiortc_hooks.packet_path import RtpTap, receive_inline
+from media_worker.aiortc_hooks.sending import send_rtcp_directly
 from media_worker.forwarding.history import SentPacket
 from tests.media_worker.forwarding.clients import run
 
@@ -155,5 +157,21 @@ def test_srtcp_is_decrypted_and_dispatched_in_the_sockets_callback() -> None:
         stun = bytes(20)  # a STUN header (first byte 0): aioice's own path
         deliver(stun, ("127.0.0.1", 9))
         assert transport.stock == [stun]
+
+    run(scenario())
+
+
+def test_aiortcs_own_rtcp_is_encrypted_and_written_by_the_transports_writer() -> None:
+    async def scenario() -> None:
+        transport = FakeDtlsTransport()
+        send_rtcp_directly(transport)  # type: ignore[arg-type]
+        report = bytes(RtcpRrPacket(ssrc=77))
+        await transport._send_rtp(report)  # what aiortc's RTCP loops call
+        [written] = transport.relay.sent
+        assert written != report and transport._rx_srtp.unprotect_rtcp(written) == report
+        transport._state = DtlsState.CLOSED
+        with pytest.raises(ConnectionError):  # as the stock method: its callers expect it
+            await transport._send_rtp(report)
+        assert len(transport.relay.sent) == 1
 
     run(scenario())
