@@ -5,8 +5,6 @@ per media section in the offer's order *before* applying the offer (aiortc match
 in order and negotiates codecs with their preferences then; preferences set afterwards are
 ignored), and installs the hooks on each:
 
-- aiortc's own RTCP is written by the worker's `sending.TransportWriter` of each transport,
-  like the forwarded packets;
 - own media (the browser sends): an `InboundStream` on the receiver feeding a
   `Publication`, packet by packet, from the peer's `RtpTap` (installed on its DTLS
   transport once the offer is applied; see `aiortc_hooks.packet_path`);
@@ -38,7 +36,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 
-from media_worker.aiortc_hooks import outbound, packet_path, pass_through, sending
+from media_worker.aiortc_hooks import outbound, packet_path, pass_through
 from media_worker.codecs import VideoCodec, codec_preferences, mime_type
 from media_worker.errors import BadCandidate, BadOffer
 from media_worker.forwarding.tracks import Publication, SubscriberTrack
@@ -88,7 +86,6 @@ class WorkerPeer:
                     peer._prepare(section, video_codec, loopback)
             await _apply_offer(pc, offer_sdp)
             peer._start_publications(loopback)
-            sending.send_rtcp_directly_on(pc)
         except BaseException:
             await peer.close()
             raise

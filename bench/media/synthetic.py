@@ -8,9 +8,8 @@ timer through an `OutboundLeg` of its sender (no encoder, no packetizer, no task
 frame), and each receiver is tapped in the socket's callback (`RtpTap`, `InboundStream`:
 statistics, NACKs, RTX) and its packets assembled into whole frames by the worker's own
 assemblers, counting frames and timing each video frame from the moment its first packet
-was sent. aiortc keeps ICE, DTLS, SDP and the RTCP timers (its RTCP written by the worker's
-`sending.TransportWriter`). A PLI restarts the stream at its keyframe, as a browser's
-encoder would answer it.
+was sent. aiortc keeps ICE, DTLS, SDP and RTCP. A PLI restarts the stream at its keyframe,
+as a browser's encoder would answer it.
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ from aiortc import (
     RTCSessionDescription,
 )
 
-from media_worker.aiortc_hooks import outbound, packet_path, pass_through, sending
+from media_worker.aiortc_hooks import outbound, packet_path, pass_through
 from media_worker.aiortc_hooks.background import spawn
 from media_worker.codecs import VideoCodec, codec_preferences, mime_type
 from media_worker.forwarding.assembly import AudioPassThrough, VideoFrameAssembler
@@ -313,7 +312,6 @@ class Participant:
 
     def start(self, sender: Participant | None) -> None:
         """Start sending, and count what the first slot receives from `sender`."""
-        sending.send_rtcp_directly_on(self.pc)
         for source, leg in self._senders:
             source.start(leg)
         if not self._receivers:

@@ -6,9 +6,10 @@ Checked against aiortc 1.16.0 and aioice 0.13.0 with the rest of the hooks
 
   - `OutboundLeg(sender)` captures the negotiated payload types and header extension IDs
     when aiortc starts the sender (`send(parameters)`), then sends each packet with the
-    sender's SSRC, payload type, its own abs-send-time and mid extensions, encrypted and
-    written to the nominated pair's UDP socket by the transport's
-    `sending.TransportWriter`, all of it in plain function calls; it keeps the sender's
+    sender's SSRC, payload type, its own abs-send-time and mid extensions, encrypted with
+    the DTLS transport's `_tx_srtp` session (`srtp.Srtp`) and written to the nominated
+    pair's UDP socket (through aioice's `send_data` for a TURN allocation, run at once by
+    `background.run_now`), all of it in plain function calls; it keeps the sender's
     sender-report counters (`__ntp_timestamp`, `__rtp_timestamp`, `__packet_count`,
     `__octet_count`) so that the stock RTCP loop sends true sender reports (lip sync,
     RTT). Retransmissions go on the sender's RTX SSRC and payload type where negotiated
@@ -19,16 +20,20 @@ Checked against aiortc 1.16.0 and aioice 0.13.0 with the rest of the hooks
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
+from typing import Any
 
+import aioice.ice
 from aiortc import RTCDtlsTransport, RTCRtpSender
 from aiortc.rtcdtlstransport import State as DtlsState
 from aiortc.rtcrtpparameters import RTCRtpSendParameters
 from aiortc.rtp import pack_header_extensions
 
+from media_worker.aiortc_hooks.background import run_now
 from media_worker.aiortc_hooks.introspection import Expectation, require_attributes, unmet
-from media_worker.aiortc_hooks.sending import TransportWriter, writer_for
+from media_worker.aiortc_hooks.srtp import SrtpCache
 from media_worker.forwarding.history import SentPacket
 from media_worker.forwarding.rtp import serialize
 
@@ -78,7 +83,8 @@ class OutboundLeg:
         self._stamps_send_time = False
         self._packets = 0
         self._octets = 0
-        self._writer: tuple[RTCDtlsTransport, TransportWriter] | None = None
+        self._srtp = SrtpCache()
+        self._route: tuple[object, Any, tuple[str, int]] | None = None  # pair, sendto, address
         stock_send = sender.send
 
         async def send(parameters: RTCRtpSendParameters) -> None:
@@ -140,17 +146,27 @@ class OutboundLeg:
         self._transmit(data)
 
     def _transmit(self, data: bytes) -> None:
-        """Encrypt and send on the connection's nominated pair (`sending.TransportWriter`).
+        """Encrypt and send on the connection's nominated pair, straight to its socket.
 
-        Not connected yet, or closing: the packet is lost like any other.
+        Not connected yet, or closing: the packet is lost like any other. Over a plain UDP
+        candidate the datagram goes to the socket at once; through a TURN allocation it
+        takes aioice's `send_data` (channel binding, framing).
         """
         transport = self._sender.transport
         if transport._state is not DtlsState.CONNECTED:
             return
-        writer = self._writer
-        if writer is None or writer[0] is not transport:  # bundling may change it once
-            writer = self._writer = (transport, writer_for(transport))
-        writer[1].write_rtp(data)
+        protected = self._srtp.get(transport._tx_srtp).protect(data)
+        pair = transport.transport._connection._nominated.get(1)
+        if protected is None or pair is None:
+            return
+        route = self._route
+        if route is None or route[0] is not pair:
+            route = self._route = _route_of(pair)
+        _, sendto, address = route
+        if sendto is not None:
+            sendto(protected, address)
+        else:
+            run_now(_send_relayed(pair.protocol, protected, address))
 
     def _extension(self, now: float) -> bytes:
         if not self._stamps_send_time:
@@ -183,10 +199,42 @@ class OutboundLeg:
             self._extension_head = block
 
 
+def _route_of(pair: Any) -> tuple[object, Any, tuple[str, int]]:
+    """(pair, the UDP socket's `sendto` or None for a TURN allocation, remote address).
+
+    A plain UDP candidate's datagram transport lives as long as the pair (a new pair is
+    nominated after an ICE restart, and the route is looked up again).
+    """
+    protocol = pair.protocol
+    plain = type(protocol) is aioice.ice.StunProtocol and protocol.transport is not None
+    return pair, protocol.transport.sendto if plain else None, pair.remote_addr
+
+
+async def _send_relayed(protocol: Any, data: bytes, address: tuple[str, int]) -> None:
+    """Through a TURN allocation: aioice binds a channel first if none is bound yet."""
+    with contextlib.suppress(ConnectionError):
+        await protocol.send_data(data, address)
+
+
 def expectations() -> list[Expectation]:
     """(what, function, names its bytecode must use) for every internal this module uses."""
-    sender = RTCRtpSender
+    sender, dtls = RTCRtpSender, RTCDtlsTransport
     return [
+        (
+            "aioice StunProtocol.send_data writes to its datagram transport",
+            aioice.ice.StunProtocol.send_data,
+            {"transport", "sendto"},
+        ),
+        (
+            "aioice Connection.sendto sends on the nominated pair's protocol",
+            aioice.ice.Connection.sendto,
+            {"_nominated", "protocol", "send_data", "remote_addr"},
+        ),
+        (
+            "RTCDtlsTransport._send_rtp checks the state, encrypts with _tx_srtp.protect",
+            dtls._send_rtp,
+            {"_state", "CONNECTED", "_tx_srtp", "protect", "_send"},
+        ),
         (
             "RTCRtpSender.send starts the RTP and RTCP loops with the codecs",
             sender.send,

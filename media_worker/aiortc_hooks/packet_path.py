@@ -9,12 +9,10 @@ one object the worker created, never on a class.
 
 Receive side:
   - `receive_inline(tap)` hooks `datagram_received` of each aioice protocol of the peer's
-    ICE connection: once DTLS has set up SRTP, an SRTP packet is decrypted (`srtp.Srtp`,
-    libsrtp on the transport's `_rx_srtp` session) and handed to the tap right there, and
-    an SRTCP packet is decrypted and given to the transport's own RTCP dispatch
-    (`_handle_rtcp_data`: parsing, routing to its senders and receivers) in the same way;
-    STUN and DTLS records take the stock path (aioice's STUN parse and queue, the DTLS
-    transport's receive task).
+    ICE connection: once DTLS has set up SRTP, an SRTP packet (not SRTCP) is decrypted
+    (`srtp.Srtp`, libsrtp on the transport's `_rx_srtp` session) and handed to the tap
+    right there; STUN, DTLS records and SRTCP take the stock path (aioice's queue, the
+    DTLS transport's receive task).
   - `RtpTap(dtls_transport)` also replaces the transport's `_handle_rtp_data` (the stock
     receive task's handler of decrypted RTP, for packets that came that way before SRTP
     was hooked): it reads the RTP header itself (`forwarding.rtp.parse`), finds the
@@ -49,7 +47,7 @@ from typing import Any
 import aioice.ice
 from aiortc import RTCDtlsTransport, RTCRtpReceiver, rtcrtpreceiver
 
-from media_worker.aiortc_hooks.background import run_now, spawn
+from media_worker.aiortc_hooks.background import spawn
 from media_worker.aiortc_hooks.introspection import (
     Expectation,
     code_names,
@@ -173,17 +171,15 @@ class RtpTap:
 
 
 def receive_inline(tap: RtpTap) -> int:
-    """Decrypt SRTP and SRTCP packets in the socket's callback: no queue, no task hop.
+    """Decrypt and forward SRTP packets in the socket's callback: no queue, no task hop.
 
     aioice hands every datagram to its connection's queue, which the DTLS transport's
     receive task reads (one task wake-up and one event-loop iteration per packet, and a
     STUN parse attempt that fails on every media packet). On each of the connection's
     protocols (one per local candidate; gathering is over once the answer exists), the
     `datagram_received` callback takes SRTP packets first: once DTLS has set up SRTP, an
-    RTP packet is decrypted (`srtp.Srtp` on `_rx_srtp`) and handed to the tap at once, an
-    RTCP packet decrypted and dispatched by the transport's `_handle_rtcp_data` (run at
-    once, `background.run_now`). STUN and DTLS still go the stock way. Returns how many
-    protocols were hooked.
+    RTP packet is decrypted (`srtp.Srtp` on `_rx_srtp`) and handed to the tap at once. STUN,
+    DTLS and SRTCP still go the stock way. Returns how many protocols were hooked.
     """
     transport = tap.transport
     connection = transport.transport._connection
@@ -194,7 +190,7 @@ def receive_inline(tap: RtpTap) -> int:
 
 
 class _InlineReceiver:
-    """One protocol's `datagram_received`, SRTP and SRTCP first."""
+    """One protocol's `datagram_received`, SRTP first."""
 
     def __init__(
         self, transport: RTCDtlsTransport, tap: RtpTap, stock: Callable[[bytes, Any], None]
@@ -206,16 +202,10 @@ class _InlineReceiver:
 
     def __call__(self, data: bytes, addr: Any) -> None:
         session = self._transport._rx_srtp
-        if session is None or len(data) < 8 or not 127 < data[0] < 192:
-            self._stock(data, addr)  # STUN, DTLS, or SRTP before its keys
+        if session is None or len(data) < 12 or not 127 < data[0] < 192 or 191 < data[1] < 209:
+            self._stock(data, addr)  # STUN, DTLS, SRTCP, or SRTP before its keys
             return
-        srtp = self._srtp.get(session)
-        if 191 < data[1] < 209:  # RTCP (packet types 192 to 208, as aiortc tells them)
-            plain_rtcp = srtp.unprotect_rtcp(data)
-            if plain_rtcp is not None:
-                run_now(self._transport._handle_rtcp_data(plain_rtcp))
-            return
-        plain = srtp.unprotect(data) if len(data) >= 12 else None
+        plain = self._srtp.get(session).unprotect(data)
         if plain is None:
             return  # forged, replayed or damaged: dropped, as aiortc would
         try:
@@ -252,9 +242,9 @@ def expectations() -> list[Expectation]:
     receiver, dtls = RTCRtpReceiver, RTCDtlsTransport
     return [
         (
-            "RTCDtlsTransport._recv_next hands decrypted RTP and RTCP to their handlers",
+            "RTCDtlsTransport._recv_next hands decrypted RTP to _handle_rtp_data",
             dtls._recv_next,
-            {"unprotect", "_handle_rtp_data", "unprotect_rtcp", "_handle_rtcp_data"},
+            {"unprotect", "_handle_rtp_data"},
         ),
         (
             "RTCDtlsTransport._handle_rtp_data routes with _rtp_router.route_rtp",

@@ -20,9 +20,8 @@ from typing import Any
 import pylibsrtp
 from pylibsrtp import _binding
 
-#: The longest datagram the worker handles, plus libsrtp's largest trailer (SRTCP index,
-#: tag and MKI).
-BUFFER_SIZE = 1500 + pylibsrtp.SRTP_MAX_SRTCP_TRAILER_LEN
+#: The longest datagram the worker handles, plus libsrtp's largest trailer (tag and MKI).
+BUFFER_SIZE = 1500 + pylibsrtp.SRTP_MAX_TRAILER_LEN
 _MAX_INPUT = 1500
 
 _ffi, _lib = _binding.ffi, _binding.lib
@@ -30,7 +29,7 @@ _SRTP_OK = 0
 
 
 class Srtp:
-    """Protect and unprotect RTP and RTCP packets with one aiortc-keyed libsrtp session."""
+    """Protect and unprotect RTP packets with one aiortc-keyed libsrtp session."""
 
     __slots__ = ("_buffer", "_cdata", "_context", "_length", "session")
 
@@ -49,14 +48,6 @@ class Srtp:
         """The plain RTP packet in SRTP `packet`, or None if it fails authentication or
         replay checks (libsrtp drops it, as aiortc would)."""
         return self._process(packet, _lib.srtp_unprotect)
-
-    def protect_rtcp(self, packet: bytes) -> bytes | None:
-        """The SRTCP packet for a plain RTCP compound packet, or None (as `protect`)."""
-        return self._process(packet, _lib.srtp_protect_rtcp)
-
-    def unprotect_rtcp(self, packet: bytes) -> bytes | None:
-        """The plain RTCP compound packet in SRTCP `packet`, or None (as `unprotect`)."""
-        return self._process(packet, _lib.srtp_unprotect_rtcp)
 
     def _process(self, packet: bytes, function: Callable[[Any, Any, Any], int]) -> bytes | None:
         size = len(packet)
@@ -90,11 +81,11 @@ class SrtpCache:
 def problems() -> list[str]:
     """What no longer holds of pylibsrtp's internals this module uses (empty when all do)."""
     found = []
-    for name in ("srtp_protect", "srtp_unprotect", "srtp_protect_rtcp", "srtp_unprotect_rtcp"):
+    for name in ("srtp_protect", "srtp_unprotect"):
         if not hasattr(_lib, name):
             found.append(f"pylibsrtp's binding no longer exports {name}")
-    if not hasattr(pylibsrtp, "SRTP_MAX_SRTCP_TRAILER_LEN"):
-        found.append("pylibsrtp no longer defines SRTP_MAX_SRTCP_TRAILER_LEN")
+    if not hasattr(pylibsrtp, "SRTP_MAX_TRAILER_LEN"):
+        found.append("pylibsrtp no longer defines SRTP_MAX_TRAILER_LEN")
     try:
         session = pylibsrtp.Session()
         context = getattr(session, "_srtp", None)

@@ -124,5 +124,5 @@ def test_a_changed_internal_of_the_packet_path_is_named_in_the_error(
     monkeypatch.setattr(aioice.ice.Connection, "sendto", sendto)
     with pytest.raises(IncompatibleAiortc) as raised:
         pass_through.check_compatible()
-    assert "_recv_next hands decrypted RTP and RTCP to their handlers" in str(raised.value)
+    assert "_recv_next hands decrypted RTP to _handle_rtp_data" in str(raised.value)
     assert "Connection.sendto sends on the nominated pair" in str(raised.value)

@@ -1,12 +1,10 @@
 """A worker sender's leg: each packet leaves with the leg's SSRC, payload type, extensions,
-and retransmissions on its RTX stream; its sender reports count what the leg sent. The
-receive side decrypts SRTCP in the socket's callback and leaves STUN to aioice."""
+and retransmissions on its RTX stream; its sender reports count what the leg sent."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pytest
 from aiortc import RTCRtpSender
 from aiortc.rtcdtlstransport import State as DtlsState
 from aiortc.rtcrtpparameters import (
@@ -15,12 +13,10 @@ from aiortc.rtcrtpparameters import (
     RTCRtpHeaderExtensionParameters,
     RTCRtpSendParameters,
 )
-from aiortc.rtp import HeaderExtensionsMap, RtcpRrPacket, RtpPacket, is_rtcp
+from aiortc.rtp import HeaderExtensionsMap, RtpPacket, is_rtcp
 from pylibsrtp import Policy, Session
 
 from media_worker.aiortc_hooks.outbound import ABS_SEND_TIME_URI, MID_URI, OutboundLeg
-from media_worker.aiortc_hooks.packet_path import RtpTap, receive_inline
-from media_worker.aiortc_hooks.sending import send_rtcp_directly
 from media_worker.forwarding.history import SentPacket
 from tests.media_worker.forwarding.clients import run
 
@@ -115,63 +111,5 @@ def test_packets_leave_as_the_legs_own_stream_and_retransmissions_on_rtx() -> No
         stats = [s for s in (await sender.getStats()).values() if s.type == "outbound-rtp"]
         assert (stats[0].packetsSent, stats[0].bytesSent) == (1, 5)  # what sender reports say
         await sender.stop()
-
-    run(scenario())
-
-
-class TappedTransport:
-    """A DTLS transport with SRTP keys whose RTCP dispatch and stock path record."""
-
-    def __init__(self) -> None:
-        self._rx_srtp = srtp_session(Policy.SSRC_ANY_INBOUND)
-        self.rtcp: list[bytes] = []
-        self.stock: list[bytes] = []
-        self.protocol = SimpleNamespace(datagram_received=self._stock_received)
-        self.transport = SimpleNamespace(_connection=SimpleNamespace(_protocols=[self.protocol]))
-        self._rtp_router = SimpleNamespace(route_rtp=lambda packet: None)
-
-    def _stock_received(self, data: bytes, addr: object) -> None:
-        self.stock.append(data)
-
-    async def _handle_rtp_data(self, data: bytes, arrival_time_ms: int) -> None:
-        self.stock.append(data)
-
-    async def _handle_rtcp_data(self, data: bytes) -> None:
-        self.rtcp.append(data)
-
-
-def test_srtcp_is_decrypted_and_dispatched_in_the_sockets_callback() -> None:
-    async def scenario() -> None:
-        transport = TappedTransport()
-        receive_inline(RtpTap(transport))  # type: ignore[arg-type]
-        browser = srtp_session(Policy.SSRC_ANY_OUTBOUND)
-        report = bytes(RtcpRrPacket(ssrc=1234))
-        protected = browser.protect_rtcp(report)
-        deliver = transport.protocol.datagram_received
-        deliver(protected, ("127.0.0.1", 9))
-        assert transport.rtcp == [report] and transport.stock == []  # no queue, no task
-        forged = protected[:-1] + bytes([protected[-1] ^ 1])
-        deliver(forged, ("127.0.0.1", 9))
-        deliver(protected, ("127.0.0.1", 9))  # a replay
-        assert transport.rtcp == [report]
-        stun = bytes(20)  # a STUN header (first byte 0): aioice's own path
-        deliver(stun, ("127.0.0.1", 9))
-        assert transport.stock == [stun]
-
-    run(scenario())
-
-
-def test_aiortcs_own_rtcp_is_encrypted_and_written_by_the_transports_writer() -> None:
-    async def scenario() -> None:
-        transport = FakeDtlsTransport()
-        send_rtcp_directly(transport)  # type: ignore[arg-type]
-        report = bytes(RtcpRrPacket(ssrc=77))
-        await transport._send_rtp(report)  # what aiortc's RTCP loops call
-        [written] = transport.relay.sent
-        assert written != report and transport._rx_srtp.unprotect_rtcp(written) == report
-        transport._state = DtlsState.CLOSED
-        with pytest.raises(ConnectionError):  # as the stock method: its callers expect it
-            await transport._send_rtp(report)
-        assert len(transport.relay.sent) == 1
 
     run(scenario())
