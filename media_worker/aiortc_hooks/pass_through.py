@@ -52,7 +52,7 @@ import asyncio
 import logging
 import queue
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol
@@ -73,6 +73,7 @@ from aiortc.jitterbuffer import JitterBuffer
 from aiortc.rtp import RtpPacket
 
 from media_worker.aiortc_hooks import outbound, packet_path, srtp
+from media_worker.aiortc_hooks.background import spawn
 from media_worker.aiortc_hooks.introspection import code_names, require_attributes
 from media_worker.aiortc_hooks.outbound import TranscodingForbidden
 from media_worker.errors import IncompatibleAiortc
@@ -331,7 +332,6 @@ class UpstreamFeedback:
         self._receiver = receiver = inbound.receiver
         self._cap: int | None = None
         self._last_remb: int | None = None
-        self._tasks: set[asyncio.Future[None]] = set()
         self._send_rtcp = receiver._send_rtcp
         receiver._send_rtcp = self._send_clamped  # type: ignore[method-assign]
 
@@ -340,7 +340,7 @@ class UpstreamFeedback:
         ssrc = self._inbound.media_ssrc
         if ssrc is None:
             return False
-        self._spawn(self._receiver._send_rtcp_pli(ssrc))
+        spawn(self._receiver._send_rtcp_pli(ssrc))
         return True
 
     def cap_bitrate(self, bps: int | None) -> None:
@@ -357,7 +357,7 @@ class UpstreamFeedback:
                 media_ssrc=0,
                 fci=aiortc_rtp.pack_remb_fci(self._cap, [ssrc]),
             )
-            self._spawn(self._send_clamped(packet))
+            spawn(self._send_clamped(packet))
 
     async def _send_clamped(self, packet: aiortc_rtp.AnyRtcpPacket) -> None:
         if isinstance(packet, aiortc_rtp.RtcpPsfbPacket) and packet.fmt == (
@@ -369,11 +369,6 @@ class UpstreamFeedback:
                 packet.fci = aiortc_rtp.pack_remb_fci(bitrate, remb[1])
                 self._last_remb = bitrate
         await self._send_rtcp(packet)
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
 
 def _close(bps: int, reference: int) -> bool:

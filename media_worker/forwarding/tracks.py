@@ -68,54 +68,36 @@ class Leg(Protocol):
 
 
 class RateMeter:
-    """Received bits per second over the last `window` seconds.
-
-    Counted in buckets of a tenth of the window: a packet adds its size to the current
-    bucket (one clock read, one addition); buckets older than the window are dropped when
-    a new one starts or the rate is read.
-    """
+    """Received bits per second over the last `window` seconds."""
 
     def __init__(
         self, window: float = RATE_WINDOW, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._window = window
-        self._bucket_span = window / 10
         self._clock = clock
-        self._buckets: deque[tuple[float, int]] = deque()  # (start, bytes), closed ones
-        self._bucket_start: float | None = None
-        self._bucket_bytes = 0
+        self._samples: deque[tuple[float, int]] = deque()
+        self._bytes_in_window = 0
         self._started: float | None = None
 
     def add(self, size: int) -> None:
         now = self._clock()
-        start = self._bucket_start
-        if start is None or now - start >= self._bucket_span:
-            self._open_bucket(now)
-        self._bucket_bytes += size
+        if self._started is None:
+            self._started = now
+        self._samples.append((now, size))
+        self._bytes_in_window += size
+        self._trim(now)
 
     def bits_per_second(self) -> float:
         now = self._clock()
+        self._trim(now)
         if self._started is None:
             return 0.0
-        self._trim(now)
-        recent = sum(size for _, size in self._buckets)
-        if self._bucket_start is not None and self._bucket_start >= now - self._window:
-            recent += self._bucket_bytes
         span = min(self._window, now - self._started)
-        return recent * 8 / span if span > 0 else 0.0
-
-    def _open_bucket(self, now: float) -> None:
-        if self._bucket_start is None:
-            self._started = now
-        else:
-            self._buckets.append((self._bucket_start, self._bucket_bytes))
-        self._bucket_start, self._bucket_bytes = now, 0
-        self._trim(now)
+        return self._bytes_in_window * 8 / span if span > 0 else 0.0
 
     def _trim(self, now: float) -> None:
-        buckets = self._buckets
-        while buckets and buckets[0][0] < now - self._window:
-            buckets.popleft()
+        while self._samples and self._samples[0][0] < now - self._window:
+            self._bytes_in_window -= self._samples.popleft()[1]
 
 
 class SubscriberTrack(MediaStreamTrack):

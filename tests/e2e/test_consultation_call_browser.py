@@ -7,6 +7,7 @@ the consultation for everyone and the visit record says who took part.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -115,6 +116,18 @@ def test_ring_answer_see_each_other_mute_pause_and_end_for_everyone(visit: Visit
     schedule = clinician.locator("#schedule")
     expect(schedule).to_contain_text("Ended")
     expect(schedule.get_by_role("button", name="Change schedule")).to_have_count(0)
+    # Read, never written from now on, without reloading the page.
+    clinician_chat = clinician.get_by_role("region", name="Messages")
+    expect(clinician_chat.get_by_role("log")).to_be_visible()
+    expect(clinician_chat.get_by_label("Your message")).to_have_count(0)
+    expect(clinician.locator("#participants").get_by_role("button", name="Remove")).to_have_count(0)
+    clinician.get_by_role("link", name="Back to the day").click()
+    row = clinician.locator(f'li[data-consultation-id="{visit.consultation_id}"]')
+    expect(row).to_contain_text("Ended")
+    row.get_by_role("button", name=re.compile("^Messages")).click()
+    dialog_chat = clinician.get_by_role("dialog").get_by_role("region", name="Messages")
+    expect(dialog_chat.get_by_role("log")).to_be_visible()
+    expect(dialog_chat.get_by_label("Your message")).to_have_count(0)
     assert (
         visit.clinic.call("GET", f"/api/consultations/{visit.consultation_id}")["status"] == "ended"
     )

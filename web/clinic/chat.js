@@ -69,7 +69,8 @@ class ReadMarker {
 }
 
 /** The consultation page's chat: read while it is in view and the tab is visible;
- * `readOnly` once the consultation is over (it is then read, never written). */
+ * `readOnly` once the consultation is over (it is then read, never written). Gives its
+ * `element` and `stopWriting()`, for a consultation that ends while the page is open. */
 export function consultationChat({ session, channel, consultationId, unread = 0, readOnly = false }) {
   const badge = el("p", { class: "unread", role: "status" });
   let count = unread;
@@ -103,14 +104,14 @@ export function consultationChat({ session, channel, consultationId, unread = 0,
   }).observe(panel.log);
   document.addEventListener("visibilitychange", readIfSeen);
   panel.loaded.then(readIfSeen);
-  return panel.element;
+  return { element: panel.element, stopWriting: () => panel.stopWriting() };
 }
 
 /**
  * The dashboard row's "Messages" button (with the unread count): it opens the chat in a
  * dialog, which reads it. `label` says which consultation, for screen readers.
  */
-export function messagesButton({ session, channel, consultationId, unread, label, onRead }) {
+export function messagesButton({ session, channel, consultationId, unread, label, onRead, readOnly = false }) {
   const words = unreadWords(unread);
   const button = el(
     "button",
@@ -119,17 +120,18 @@ export function messagesButton({ session, channel, consultationId, unread, label
     words ? el("span", { class: "count" }, ` (${words})`) : null,
   );
   button.setAttribute("aria-label", `Messages, ${label}${words ? `, ${words}` : ""}`);
-  button.addEventListener("click", () => openChatDialog({ session, channel, consultationId, label, onRead }));
+  button.addEventListener("click", () => openChatDialog({ session, channel, consultationId, label, onRead, readOnly }));
   return button;
 }
 
-function openChatDialog({ session, channel, consultationId, label, onRead }) {
+function openChatDialog({ session, channel, consultationId, label, onRead, readOnly }) {
   const marker = new ReadMarker(session, consultationId, onRead);
   const panel = chatPanel({
     session,
     channel,
     consultationId,
     headingLevel: "h3",
+    readOnly,
     onArrived: () => marker.through(panel.newestCursor()),
   });
   const dialog = openDialog({ title: `Messages: ${label}`, content: [panel.element] });
@@ -138,5 +140,5 @@ function openChatDialog({ session, channel, consultationId, label, onRead }) {
   panel.loaded.then(() => {
     if (dialog.open) marker.through(panel.newestCursor());
   });
-  panel.input.focus();
+  if (!readOnly) panel.input.focus();
 }

@@ -49,6 +49,7 @@ const waitingContext = {
   onCalled: (mode) => call?.join(mode),
 };
 let call = null; // the call section, once the live channel is open
+let chat = null; // the chat section ({element, stopWriting}), once the live channel is open
 let current = null; // the record on screen, kept current by frames
 
 function liveIndicator() {
@@ -86,6 +87,7 @@ function render(record) {
   renderSchedule(scheduleSection, record, context);
   renderParticipants(participantsSection, record, context);
   showVisit(record);
+  if (record.status !== "scheduled") chat?.stopWriting(); // ended or cancelled meanwhile
   const again = focused && main.querySelector(`[data-key="${CSS.escape(focused)}"]`);
   if (again) again.focus();
   else if (focused) title.focus();
@@ -202,7 +204,7 @@ async function start() {
         "waiting_room.consent": onConsent,
       },
     });
-    const chat = consultationChat({
+    chat = consultationChat({
       session,
       channel,
       consultationId,
@@ -220,15 +222,15 @@ async function start() {
       onActive: (inCall) => {
         // In the call, the chat goes beside the video (side by side on a wide screen).
         main.classList.toggle("in-call", inCall);
-        if (inCall) document.getElementById("call-and-chat").append(chat);
-        else waitingSection.after(chat);
+        if (inCall) document.getElementById("call-and-chat").append(chat.element);
+        else waitingSection.after(chat.element);
       },
     });
     document.getElementById("call-place").replaceWith(call.element);
     const asked = new URLSearchParams(window.location.search).get("call");
     if (asked && current.status === "scheduled") call.join(asked); // "Call" on the day view
     else if (current.call_number && current.status === "scheduled") call.offerJoin();
-    document.getElementById("chat-place").replaceWith(chat);
+    document.getElementById("chat-place").replaceWith(chat.element);
   } catch (error) {
     say(
       message,

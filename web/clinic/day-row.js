@@ -8,7 +8,6 @@ import { deviceCheckElement, presenceElement } from "/clinic/presence.js";
 import { delayWords, waitingActions } from "/clinic/waiting-actions.js";
 import { messagesButton } from "/clinic/chat.js";
 
-
 /** The row's element; `context` holds the session, the clinic and the action message. */
 export function dayRow(entry, context) {
   const { clinic } = context;
@@ -53,6 +52,7 @@ export function dayRow(entry, context) {
           unread: entry.unread_messages || 0,
           label: `${time} ${name}`,
           onRead: (count) => context.unreadChanged(entry.consultation_id, count),
+          readOnly: closed,
         }),
     closed
       ? null

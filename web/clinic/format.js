@@ -24,7 +24,7 @@ export function languageName(code) {
   }
 }
 
-export const STATUS_NAMES = { scheduled: "Scheduled", cancelled: "Cancelled", ended: "Ended" };
+const STATUS_NAMES = { scheduled: "Scheduled", cancelled: "Cancelled", ended: "Ended" };
 export const statusName = (status) => STATUS_NAMES[status] || status;
 
 export const channelName = (channel) => CHANNEL_NAMES[channel] || channel;

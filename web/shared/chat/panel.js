@@ -67,6 +67,12 @@ export class ChatPanel {
     this.options.channel.removeEventListener("connected", this.onConnected);
   }
 
+  /** The consultation ended while the chat was open: from now on it is only read. */
+  stopWriting() {
+    this.options.readOnly = true;
+    for (const node of this.writing) node.remove();
+  }
+
   /** The cursor of the newest message shown (for "read up to here"), or null. */
   newestCursor() {
     let newest = null;
@@ -133,7 +139,8 @@ export class ChatPanel {
       this.fileInput.value = "";
       if (file) this.sendFile(file);
     });
-    const writing = this.options.readOnly ? [] : [form, this.fileInput, this.attachButton, this.attachHint, this.status];
+    this.writing = [form, this.fileInput, this.attachButton, this.attachHint, this.status];
+    const writing = this.options.readOnly ? [] : this.writing;
     return el("section", { class: "chat", "aria-labelledby": headingId }, this.heading, this.olderButton, this.log, writing);
   }
 
